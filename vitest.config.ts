@@ -1,0 +1,34 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Migrations are read here (Node) and applied inside the Workers runtime by test/setup/apply-migrations.ts.
+export default defineConfig(async () => {
+  const platformMigrations = await readD1Migrations(path.join(import.meta.dirname, "migrations/platform"));
+  const tenantMigrations = await readD1Migrations(path.join(import.meta.dirname, "migrations/tenant"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_PLATFORM_MIGRATIONS: platformMigrations,
+            TEST_TENANT_MIGRATIONS: tenantMigrations,
+            PUBLIC_BASE_URL: "https://receptionist.test",
+            TWILIO_ACCOUNT_SID: "ACtest00000000000000000000000000000",
+            TWILIO_AUTH_TOKEN: "test-twilio-auth-token",
+            OPENAI_API_KEY: "",
+            SECRETS_MASTER_KEY: "DqluJSeai6k7DSrSMvaIMxRyxz80DNhzWvt0drUu/5o=",
+            PLATFORM_ADMIN_EMAIL: "root@platform.test",
+            PLATFORM_ADMIN_PASSWORD: "correct horse battery staple",
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ["test/**/*.test.ts"],
+      exclude: ["test/browser/**"],
+      setupFiles: ["./test/setup/apply-migrations.ts"],
+    },
+  };
+});

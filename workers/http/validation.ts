@@ -1,0 +1,53 @@
+/** Reading untrusted input: size-capped, parsed, and checked against a zod schema. */
+import type { Context } from "hono";
+import type { z } from "zod";
+import { AppError, badRequest, describeIssues, zodIssues } from "./errors";
+
+/** Bodies larger than this are refused before parsing. Admin and API payloads are small. */
+export const MAX_JSON_BYTES = 64 * 1024;
+
+async function readCappedText(c: Context, maxBytes: number): Promise<string> {
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > maxBytes) throw new AppError(413, "payload_too_large", `Body exceeds ${maxBytes} bytes`);
+  const text = await c.req.text();
+  if (new TextEncoder().encode(text).length > maxBytes) {
+    throw new AppError(413, "payload_too_large", `Body exceeds ${maxBytes} bytes`);
+  }
+  return text;
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = "request"): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = zodIssues(result.error);
+    throw badRequest(`Invalid ${what}: ${describeIssues(issues)}`, issues);
+  }
+  return result.data;
+}
+
+export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
+  const contentType = c.req.header("content-type") ?? "";
+  if (!contentType.toLowerCase().includes("application/json")) {
+    throw new AppError(415, "unsupported_media_type", "Send the body as application/json");
+  }
+  const text = await readCappedText(c, maxBytes);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw badRequest("Body is not valid JSON");
+  }
+  return parseWith(schema, value, "body");
+}
+
+export async function formBody(c: Context, maxBytes = MAX_JSON_BYTES): Promise<Record<string, string>> {
+  const text = await readCappedText(c, maxBytes);
+  const params = new URLSearchParams(text);
+  const out: Record<string, string> = {};
+  for (const [key, value] of params) out[key] = value;
+  return out;
+}
+
+export function queryWith<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  return parseWith(schema, c.req.query(), "query");
+}
