@@ -2,15 +2,29 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
+// Tests claim fresh tenant databases; these extra pool bindings keep files from competing for the three in wrangler.toml.
+const TEST_POOL_DATABASES = Object.fromEntries(
+  Array.from({ length: 40 }, (_, i) => {
+    const name = `TENANT_POOL_T${String(i + 1).padStart(2, "0")}`;
+    return [name, `test-${name.toLowerCase()}`];
+  }),
+);
+
 // Migrations are read here (Node) and applied inside the Workers runtime by test/setup/apply-migrations.ts.
 export default defineConfig(async () => {
-  const platformMigrations = await readD1Migrations(path.join(import.meta.dirname, "migrations/platform"));
-  const tenantMigrations = await readD1Migrations(path.join(import.meta.dirname, "migrations/tenant"));
+  const platformMigrations = await readD1Migrations(
+    path.join(import.meta.dirname, "migrations/platform"),
+  );
+  const tenantMigrations = await readD1Migrations(
+    path.join(import.meta.dirname, "migrations/tenant"),
+  );
   return {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
+          // TENANT_UNMIGRATED is bound but never migrated, so health and resolution can be tested against it.
+          d1Databases: { ...TEST_POOL_DATABASES, TENANT_UNMIGRATED: "test-tenant-unmigrated" },
           bindings: {
             TEST_PLATFORM_MIGRATIONS: platformMigrations,
             TEST_TENANT_MIGRATIONS: tenantMigrations,

@@ -1,6 +1,19 @@
-/** Who is calling, once authenticated. Produced only by auth middleware. */
+/** Who is calling, once authenticated. Produced only by auth/middleware.ts. */
 export type Role = "owner" | "admin" | "staff";
 
-export type Principal =
-  | { kind: "user"; userId: string; email: string; isPlatformAdmin: boolean; sessionIdHash: string; csrfToken: string }
-  | { kind: "api_key"; apiKeyId: string; tenantId: string };
+export interface UserPrincipal {
+  kind: "user";
+  userId: string;
+  email: string;
+  isPlatformAdmin: boolean;
+  sessionIdHash: string;
+  csrfToken: string;
+}
+
+export interface ApiKeyPrincipal {
+  kind: "api_key";
+  apiKeyId: string;
+  tenantId: string;
+}
+
+export type Principal = UserPrincipal | ApiKeyPrincipal;

@@ -3,7 +3,14 @@
  * Tenant data itself never lives here; see tenant.schema.ts.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   text("created_at")
@@ -32,7 +39,10 @@ export const tenants = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex("tenants_slug_unique").on(t.slug), uniqueIndex("tenants_d1_binding_unique").on(t.d1Binding)],
+  (t) => [
+    uniqueIndex("tenants_slug_unique").on(t.slug),
+    uniqueIndex("tenants_d1_binding_unique").on(t.d1Binding),
+  ],
 );
 
 /** The warm pool and the assigned databases: every tenant database binding the deploy carries. */
@@ -90,7 +100,10 @@ export const memberships = sqliteTable(
     role: text("role", { enum: ["owner", "admin", "staff"] }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.tenantId] }), index("memberships_tenant").on(t.tenantId)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.tenantId] }),
+    index("memberships_tenant").on(t.tenantId),
+  ],
 );
 
 export const sessions = sqliteTable(
@@ -128,7 +141,10 @@ export const apiKeys = sqliteTable(
     lastUsedAt: text("last_used_at"),
     revokedAt: text("revoked_at"),
   },
-  (t) => [uniqueIndex("api_keys_prefix_unique").on(t.prefix), index("api_keys_tenant").on(t.tenantId)],
+  (t) => [
+    uniqueIndex("api_keys_prefix_unique").on(t.prefix),
+    index("api_keys_tenant").on(t.tenantId),
+  ],
 );
 
 /** Published industry templates. Rows are immutable (a trigger refuses updates). */

@@ -3,7 +3,15 @@
  * Nothing here carries a tenant id: which database you hold is the tenant.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`;
 
@@ -69,13 +77,18 @@ export const calls = sqliteTable(
     startedAt: text("started_at").notNull().default(now),
     endedAt: text("ended_at"),
     durationSeconds: integer("duration_seconds"),
-    postCallStatus: text("post_call_status", { enum: ["none", "queued", "pending_llm", "done", "failed"] })
+    postCallStatus: text("post_call_status", {
+      enum: ["none", "queued", "pending_llm", "done", "failed"],
+    })
       .notNull()
       .default("none"),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },
-  (t) => [index("calls_caller").on(t.callerId, t.startedAt), index("calls_started").on(t.startedAt)],
+  (t) => [
+    index("calls_caller").on(t.callerId, t.startedAt),
+    index("calls_started").on(t.startedAt),
+  ],
 );
 
 export const transcriptTurns = sqliteTable(
@@ -115,7 +128,10 @@ export const personalityMetrics = sqliteTable(
     value: real("value").notNull(),
     createdAt: text("created_at").notNull().default(now),
   },
-  (t) => [primaryKey({ columns: [t.callSid, t.metric] }), index("personality_metrics_caller").on(t.callerId)],
+  (t) => [
+    primaryKey({ columns: [t.callSid, t.metric] }),
+    index("personality_metrics_caller").on(t.callerId),
+  ],
 );
 
 export const personalityAverages = sqliteTable(
@@ -175,7 +191,9 @@ export const smsOutbox = sqliteTable(
     dedupeKey: text("dedupe_key").notNull(),
     toNumber: text("to_number").notNull(),
     body: text("body").notNull(),
-    status: text("status", { enum: ["queued", "sending", "sent", "delivered", "failed", "undelivered"] })
+    status: text("status", {
+      enum: ["queued", "sending", "sent", "delivered", "failed", "undelivered"],
+    })
       .notNull()
       .default("queued"),
     attempts: integer("attempts").notNull().default(0),
@@ -186,5 +204,8 @@ export const smsOutbox = sqliteTable(
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },
-  (t) => [uniqueIndex("sms_outbox_dedupe").on(t.dedupeKey), index("sms_outbox_status").on(t.status, t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex("sms_outbox_dedupe").on(t.dedupeKey),
+    index("sms_outbox_status").on(t.status, t.nextAttemptAt),
+  ],
 );

@@ -1,5 +1,6 @@
 import type { Env } from "../env";
 import type { Principal } from "../auth/principal";
+import type { TenantContext } from "../tenancy/tenant-context";
 
 /** Hono's typed environment: platform bindings plus what middleware resolved for this request. */
 export interface AppEnv {
@@ -7,5 +8,6 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     principal?: Principal;
+    tenant?: TenantContext;
   };
 }

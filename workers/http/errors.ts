@@ -31,8 +31,10 @@ export class AppError extends Error {
 
 export const badRequest = (message: string, issues?: ErrorIssue[]) =>
   new AppError(400, "invalid_request", message, issues);
-export const unauthorized = (message = "Authentication required") => new AppError(401, "unauthorized", message);
-export const forbidden = (message = "You may not act on this resource") => new AppError(403, "forbidden", message);
+export const unauthorized = (message = "Authentication required") =>
+  new AppError(401, "unauthorized", message);
+export const forbidden = (message = "You may not act on this resource") =>
+  new AppError(403, "forbidden", message);
 export const notFound = (message = "Not found") => new AppError(404, "not_found", message);
 export const conflict = (message: string) => new AppError(409, "conflict", message);
 
@@ -64,8 +66,9 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     return c.json(errorBody("invalid_request", describeIssues(issues), issues), 400);
   }
   if (err instanceof HTTPException) {
-    const status = err.status as ContentfulStatusCode;
-    const code = status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : "http_error";
+    const status: ContentfulStatusCode = err.status;
+    const code =
+      status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : "http_error";
     return c.json(errorBody(code, err.message || "Request failed"), status);
   }
   log("error", "request.unhandled_error", {
@@ -75,5 +78,8 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     message: err.message,
     stack: err.stack?.split("\n").slice(0, 5).join(" | "),
   });
-  return c.json(errorBody("internal", "Something went wrong on our side. It has been logged."), 500);
+  return c.json(
+    errorBody("internal", "Something went wrong on our side. It has been logged."),
+    500,
+  );
 }

@@ -8,7 +8,8 @@ export const MAX_JSON_BYTES = 64 * 1024;
 
 async function readCappedText(c: Context, maxBytes: number): Promise<string> {
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > maxBytes) throw new AppError(413, "payload_too_large", `Body exceeds ${maxBytes} bytes`);
+  if (declared > maxBytes)
+    throw new AppError(413, "payload_too_large", `Body exceeds ${maxBytes} bytes`);
   const text = await c.req.text();
   if (new TextEncoder().encode(text).length > maxBytes) {
     throw new AppError(413, "payload_too_large", `Body exceeds ${maxBytes} bytes`);
@@ -16,7 +17,11 @@ async function readCappedText(c: Context, maxBytes: number): Promise<string> {
   return text;
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = "request"): z.infer<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  what = "request",
+): z.infer<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issues = zodIssues(result.error);
@@ -25,7 +30,11 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what =
   return result.data;
 }
 
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, maxBytes = MAX_JSON_BYTES): Promise<z.infer<S>> {
+export async function jsonBody<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  maxBytes = MAX_JSON_BYTES,
+): Promise<z.infer<S>> {
   const contentType = c.req.header("content-type") ?? "";
   if (!contentType.toLowerCase().includes("application/json")) {
     throw new AppError(415, "unsupported_media_type", "Send the body as application/json");
@@ -40,7 +49,10 @@ export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, maxBy
   return parseWith(schema, value, "body");
 }
 
-export async function formBody(c: Context, maxBytes = MAX_JSON_BYTES): Promise<Record<string, string>> {
+export async function formBody(
+  c: Context,
+  maxBytes = MAX_JSON_BYTES,
+): Promise<Record<string, string>> {
   const text = await readCappedText(c, maxBytes);
   const params = new URLSearchParams(text);
   const out: Record<string, string> = {};

@@ -57,7 +57,11 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-export async function hmac(algorithm: "SHA-1" | "SHA-256", key: string, message: string): Promise<ArrayBuffer> {
+export async function hmac(
+  algorithm: "SHA-1" | "SHA-256",
+  key: string,
+  message: string,
+): Promise<ArrayBuffer> {
   const cryptoKey = await crypto.subtle.importKey(
     "raw",
     encoder.encode(key),

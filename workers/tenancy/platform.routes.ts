@@ -1,0 +1,71 @@
+/** /api/platform/*: operators only. */
+import { Hono } from "hono";
+import { createApiKey } from "../auth/api-keys";
+import { requirePlatformAdmin } from "../auth/middleware";
+import { audit } from "../audit/audit";
+import { platformDb } from "../db/handles";
+import type { AppEnv } from "../http/app-env";
+import { AppError, notFound } from "../http/errors";
+import { jsonBody } from "../http/validation";
+import { log } from "../observability/log";
+import { platformHealth } from "./health";
+import { CreateApiKey, CreateTenant, UpdateTenant } from "./tenants.schema";
+import { createTenant, getTenant, listTenants, updateTenant } from "./tenants";
+
+export const platformRoutes = new Hono<AppEnv>()
+  .use(async (c, next) => {
+    requirePlatformAdmin(c);
+    await next();
+  })
+  .get("/tenants", async (c) => c.json({ tenants: await listTenants(c.env) }))
+  .get("/tenants/:id", async (c) => {
+    const tenant = await getTenant(c.env, c.req.param("id"));
+    if (!tenant) throw notFound("No such tenant");
+    return c.json({ tenant });
+  })
+  .post("/tenants", async (c) => {
+    const input = await jsonBody(c, CreateTenant);
+    const result = await createTenant(c.env, c.get("principal"), input, c.get("requestId"));
+    if (result instanceof AppError) throw result;
+    log("info", "tenant.created", {
+      requestId: c.get("requestId"),
+      tenantId: result.id,
+      binding: result.d1Binding,
+    });
+    return c.json({ tenant: result }, 201);
+  })
+  .patch("/tenants/:id", async (c) => {
+    const input = await jsonBody(c, UpdateTenant);
+    const result = await updateTenant(
+      c.env,
+      c.get("principal"),
+      c.req.param("id"),
+      input,
+      c.get("requestId"),
+    );
+    if (result instanceof AppError) throw result;
+    return c.json({ tenant: result });
+  })
+  .post("/tenants/:id/api-keys", async (c) => {
+    const input = await jsonBody(c, CreateApiKey);
+    const tenantId = c.req.param("id");
+    const tenant = await getTenant(c.env, tenantId);
+    if (!tenant) throw notFound("No such tenant");
+    const db = platformDb(c.env.PLATFORM_DB);
+    const principal = c.get("principal");
+    const created = await createApiKey(
+      db,
+      tenantId,
+      input.name,
+      principal?.kind === "user" ? principal.userId : null,
+    );
+    await audit(db, principal, {
+      action: "api_key.create",
+      tenantId,
+      target: created.prefix,
+      detail: { name: input.name },
+      requestId: c.get("requestId"),
+    });
+    return c.json({ apiKey: created }, 201);
+  })
+  .get("/health", async (c) => c.json(await platformHealth(c.env)));
