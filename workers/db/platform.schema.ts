@@ -206,3 +206,33 @@ export const usageDaily = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.day] })],
 );
+
+/** Invitations and admin-issued password resets: single-use links, only a hash of the token stored. */
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull(),
+    kind: text("kind", { enum: ["invite", "reset"] }).notNull(),
+    email: text("email").notNull(),
+    /** Null for a platform-admin invitation or a reset. */
+    tenantId: text("tenant_id"),
+    role: text("role", { enum: ["owner", "admin", "staff", "platform_admin"] }),
+    createdBy: text("created_by"),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("invitations_token_hash_unique").on(t.tokenHash),
+    index("invitations_email").on(t.email),
+  ],
+);
+
+/** Failed logins per key (an account or an address) in a sliding window, for throttling. */
+export const loginAttempts = sqliteTable("login_attempts", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStartedAt: text("window_started_at").notNull(),
+  lockedUntil: text("locked_until"),
+});

@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
+  blob,
   index,
   integer,
   primaryKey,
@@ -82,6 +83,13 @@ export const calls = sqliteTable(
     })
       .notNull()
       .default("none"),
+    /** Why the call ended: caller_hangup, agent_ended, transferred, message_taken, stream_lost, failed… */
+    endReason: text("end_reason"),
+    transferredTo: text("transferred_to"),
+    /** Names of the tools the agent used, JSON array, for the call log. */
+    toolsUsed: text("tools_used").notNull().default("[]"),
+    modelInputTokens: integer("model_input_tokens").notNull().default(0),
+    modelOutputTokens: integer("model_output_tokens").notNull().default(0),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },
@@ -209,3 +217,54 @@ export const smsOutbox = sqliteTable(
     index("sms_outbox_status").on(t.status, t.nextAttemptAt),
   ],
 );
+
+/** Messages callers leave for the business (take-a-message tool, or a recording after the call). */
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    callSid: text("call_sid"),
+    callerId: text("caller_id"),
+    callerName: text("caller_name"),
+    callbackNumber: text("callback_number"),
+    body: text("body").notNull(),
+    urgency: text("urgency", { enum: ["low", "normal", "high"] })
+      .notNull()
+      .default("normal"),
+    recordingUrl: text("recording_url"),
+    status: text("status", { enum: ["new", "read", "done"] })
+      .notNull()
+      .default("new"),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("messages_status").on(t.status, t.createdAt)],
+);
+
+/** The local vector store: embeddings beside the memories they index (Vectorize in production). */
+export const memoryVectors = sqliteTable(
+  "memory_vectors",
+  {
+    memoryId: integer("memory_id").primaryKey(),
+    callerId: text("caller_id").notNull(),
+    /** Float32 little-endian bytes. */
+    embedding: blob("embedding", { mode: "buffer" }).notNull(),
+    model: text("model").notNull(),
+    dimensions: integer("dimensions").notNull(),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [index("memory_vectors_caller").on(t.callerId)],
+);
+
+/** One row per CallSid: makes the post-call pipeline idempotent step by step across retries. */
+export const postCallJobs = sqliteTable("post_call_jobs", {
+  callSid: text("call_sid").primaryKey(),
+  status: text("status", { enum: ["queued", "running", "pending_llm", "done", "failed"] })
+    .notNull()
+    .default("queued"),
+  /** JSON object: step name → "done" | "pending" | "failed". */
+  steps: text("steps").notNull().default("{}"),
+  attempts: integer("attempts").notNull().default(0),
+  lastError: text("last_error"),
+  createdAt: text("created_at").notNull().default(now),
+  updatedAt: text("updated_at").notNull().default(now),
+});
