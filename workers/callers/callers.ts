@@ -1,7 +1,12 @@
 /** Callers of one tenant. Every function takes the tenant's context: there is no other way in. */
 import { desc, eq, like, or } from "drizzle-orm";
 import { callers } from "../db/tenant.schema";
+import { newId } from "../lib/crypto";
 import type { TenantContext } from "../tenancy/tenant-context";
+import type { CompiledTemplate } from "../templates/compile";
+import type { ProfileIssue } from "../templates/profile";
+import { applyProfilePatch, renderBio } from "../templates/profile";
+import { getTemplate, getTemplateById, templateId } from "../templates/registry";
 
 export type CallerRow = typeof callers.$inferSelect;
 
@@ -61,4 +66,74 @@ export async function listCallers(
     .limit(options.limit)
     .offset(options.offset);
   return rows.map(toCallerView);
+}
+
+/** The caller behind a phone number, created on first contact. Races resolve to one row. */
+export async function findOrCreateCaller(ctx: TenantContext, phone: string): Promise<CallerView> {
+  const existing = await findCallerByPhone(ctx, phone);
+  if (existing) return existing;
+  await ctx.db
+    .insert(callers)
+    .values({
+      id: newId("clr"),
+      phone,
+      profileTemplate: templateId(ctx.template.name, ctx.template.version),
+    })
+    .onConflictDoNothing();
+  const created = await findCallerByPhone(ctx, phone);
+  if (!created) throw new Error("caller row missing right after insert");
+  return created;
+}
+
+/**
+ * The template a caller's profile is validated with: the version it was written with, so a
+ * tenant moving to a new template version never invalidates stored profiles.
+ */
+export function templateForCaller(
+  ctx: TenantContext,
+  caller: Pick<CallerView, "profileTemplate">,
+): CompiledTemplate {
+  const pinned = caller.profileTemplate ? getTemplateById(caller.profileTemplate) : null;
+  const current = getTemplate(ctx.template.name, ctx.template.version);
+  const template = pinned ?? current;
+  if (!template) throw new Error(`tenant ${ctx.tenantId} is pinned to an unknown template`);
+  return template;
+}
+
+export interface ProfileUpdate {
+  caller: CallerView;
+  applied: string[];
+  rejected: ProfileIssue[];
+}
+
+/**
+ * Applies a profile patch (from the model, an API client or staff): each valid part is stored,
+ * each invalid part is rejected with its path and reason, and the bio line is rebuilt.
+ */
+export async function updateCallerProfile(
+  ctx: TenantContext,
+  phone: string,
+  patch: unknown,
+): Promise<ProfileUpdate> {
+  const caller = await findOrCreateCaller(ctx, phone);
+  const template = templateForCaller(ctx, caller);
+  const result = applyProfilePatch(template, caller.profile, patch);
+  if (result.applied.length === 0) return { caller, applied: [], rejected: result.rejected };
+  const profile = result.profile;
+  const firstName = typeof profile.first_name === "string" ? profile.first_name : null;
+  const lastName = typeof profile.last_name === "string" ? profile.last_name : null;
+  const updatedAt = new Date().toISOString();
+  await ctx.db
+    .update(callers)
+    .set({
+      profile: JSON.stringify(profile),
+      profileTemplate: template.id,
+      firstName,
+      lastName,
+      bio: renderBio(template, profile),
+      updatedAt,
+    })
+    .where(eq(callers.id, caller.id));
+  const updated = await findCallerByPhone(ctx, phone);
+  return { caller: updated ?? caller, applied: result.applied, rejected: result.rejected };
 }

@@ -45,7 +45,9 @@ export type TenantSource =
   | { kind: "twilio"; webhook: VerifiedTwilioWebhook }
   | { kind: "api_key"; principal: ApiKeyPrincipal }
   | { kind: "user"; principal: UserPrincipal; tenantId: string; allowSuspended?: boolean }
-  | { kind: "call_token"; token: VerifiedCallToken };
+  | { kind: "call_token"; token: VerifiedCallToken }
+  /** A job our own code queued (queues are not writable from outside); its body is zod-checked. */
+  | { kind: "queue"; tenantId: string };
 
 export type TenantResolution =
   | { ok: true; ctx: TenantContext }
@@ -81,6 +83,9 @@ export async function resolveTenant(env: Env, source: TenantSource): Promise<Ten
       break;
     case "call_token":
       tenantId = source.token.tenantId;
+      break;
+    case "queue":
+      tenantId = source.tenantId;
       break;
     case "user": {
       tenantId = source.tenantId;
