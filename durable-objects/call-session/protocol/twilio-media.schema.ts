@@ -1,0 +1,177 @@
+/**
+ * Twilio Media Streams wire protocol (bidirectional `<Connect><Stream>`), as zod schemas.
+ *
+ * Protocol note (https://www.twilio.com/docs/voice/media-streams/websocket-messages):
+ * - Twilio → us, JSON text frames discriminated by `event`: `connected` (first, no sequence
+ *   number), `start` (once; stream metadata and the `<Parameter>`s as `customParameters`),
+ *   `media` (20 ms of 8 kHz mono μ-law, base64), `dtmf`, `mark` (echo of a mark we sent, once
+ *   the audio queued before it has played or was cleared), `stop` (last message).
+ *   Every message after `connected` carries `sequenceNumber` (a string counting up from "1")
+ *   and `streamSid`.
+ * - us → Twilio: `media` (audio to play), `mark` (ask to be told when playout reaches here),
+ *   `clear` (drop everything buffered; pending marks are echoed back at once).
+ *
+ * Schemas strip unknown keys: we only hand on what we understood. Unknown events are rejected
+ * with a reason rather than thrown, so one odd frame never takes a call down.
+ */
+import { z } from "zod";
+import { describeIssues, safeJson } from "./parse";
+
+const SequenceNumber = z.string().regex(/^\d+$/, "sequenceNumber must be a decimal string");
+const Sid = z.string().min(1).max(64);
+/** Base64 of raw μ-law bytes, no headers. */
+const Base64Audio = z.base64();
+
+export const TwilioConnectedMessage = z.object({
+  event: z.literal("connected"),
+  protocol: z.string(),
+  version: z.string(),
+});
+export type TwilioConnectedMessage = z.infer<typeof TwilioConnectedMessage>;
+
+/** The only format Twilio streams in; anything else would break μ-law pass-through. */
+export const TwilioMediaFormat = z.object({
+  encoding: z.literal("audio/x-mulaw"),
+  sampleRate: z.literal(8000),
+  channels: z.literal(1),
+});
+export type TwilioMediaFormat = z.infer<typeof TwilioMediaFormat>;
+
+export const TwilioTrack = z.enum(["inbound", "outbound"]);
+export type TwilioTrack = z.infer<typeof TwilioTrack>;
+
+export const TwilioStartMessage = z.object({
+  event: z.literal("start"),
+  sequenceNumber: SequenceNumber,
+  streamSid: Sid,
+  start: z.object({
+    streamSid: Sid,
+    accountSid: Sid,
+    callSid: Sid,
+    tracks: z.array(TwilioTrack),
+    // Twilio omits nothing here in practice, but an absent object means "no parameters".
+    customParameters: z.record(z.string(), z.string()).default({}),
+    mediaFormat: TwilioMediaFormat,
+  }),
+});
+export type TwilioStartMessage = z.infer<typeof TwilioStartMessage>;
+
+export const TwilioMediaMessage = z.object({
+  event: z.literal("media"),
+  sequenceNumber: SequenceNumber,
+  streamSid: Sid,
+  media: z.object({
+    track: TwilioTrack,
+    chunk: SequenceNumber,
+    timestamp: SequenceNumber,
+    payload: Base64Audio,
+  }),
+});
+export type TwilioMediaMessage = z.infer<typeof TwilioMediaMessage>;
+
+export const TwilioMarkMessage = z.object({
+  event: z.literal("mark"),
+  sequenceNumber: SequenceNumber,
+  streamSid: Sid,
+  mark: z.object({ name: z.string() }),
+});
+export type TwilioMarkMessage = z.infer<typeof TwilioMarkMessage>;
+
+export const TwilioDtmfMessage = z.object({
+  event: z.literal("dtmf"),
+  sequenceNumber: SequenceNumber,
+  streamSid: Sid,
+  dtmf: z.object({
+    track: z.string(),
+    digit: z.string().regex(/^[0-9*#A-D]$/, "dtmf digit must be one key"),
+  }),
+});
+export type TwilioDtmfMessage = z.infer<typeof TwilioDtmfMessage>;
+
+export const TwilioStopMessage = z.object({
+  event: z.literal("stop"),
+  sequenceNumber: SequenceNumber,
+  streamSid: Sid,
+  stop: z.object({ accountSid: Sid, callSid: Sid }),
+});
+export type TwilioStopMessage = z.infer<typeof TwilioStopMessage>;
+
+/** Everything Twilio sends us. */
+export const TwilioInboundMessage = z.discriminatedUnion("event", [
+  TwilioConnectedMessage,
+  TwilioStartMessage,
+  TwilioMediaMessage,
+  TwilioMarkMessage,
+  TwilioDtmfMessage,
+  TwilioStopMessage,
+]);
+export type TwilioInboundMessage = z.infer<typeof TwilioInboundMessage>;
+
+// ---- us → Twilio ----
+
+export const TwilioOutboundMedia = z.object({
+  event: z.literal("media"),
+  streamSid: Sid,
+  media: z.object({ payload: Base64Audio }),
+});
+export type TwilioOutboundMedia = z.infer<typeof TwilioOutboundMedia>;
+
+export const TwilioOutboundMark = z.object({
+  event: z.literal("mark"),
+  streamSid: Sid,
+  mark: z.object({ name: z.string() }),
+});
+export type TwilioOutboundMark = z.infer<typeof TwilioOutboundMark>;
+
+export const TwilioOutboundClear = z.object({
+  event: z.literal("clear"),
+  streamSid: Sid,
+});
+export type TwilioOutboundClear = z.infer<typeof TwilioOutboundClear>;
+
+/** Everything we may send Twilio (the caller simulator validates what it receives with this). */
+export const TwilioOutboundMessage = z.discriminatedUnion("event", [
+  TwilioOutboundMedia,
+  TwilioOutboundMark,
+  TwilioOutboundClear,
+]);
+export type TwilioOutboundMessage = z.infer<typeof TwilioOutboundMessage>;
+
+export function twilioMedia(streamSid: string, payloadBase64: string): TwilioOutboundMedia {
+  return { event: "media", streamSid, media: { payload: payloadBase64 } };
+}
+
+export function twilioMark(streamSid: string, name: string): TwilioOutboundMark {
+  return { event: "mark", streamSid, mark: { name } };
+}
+
+export function twilioClear(streamSid: string): TwilioOutboundClear {
+  return { event: "clear", streamSid };
+}
+
+// ---- parsing ----
+
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; reason: string };
+
+/**
+ * Parses one text frame from Twilio. Never throws. Reasons name the event and the failing field
+ * but never echo the payload (it may hold audio or a caller's parameters).
+ */
+export function parseTwilioMessage(text: string): ParseResult<TwilioInboundMessage> {
+  return parseWith(TwilioInboundMessage, text);
+}
+
+/** Parses one text frame sent to Twilio (used by the caller simulator). Never throws. */
+export function parseTwilioOutboundMessage(text: string): ParseResult<TwilioOutboundMessage> {
+  return parseWith(TwilioOutboundMessage, text);
+}
+
+function parseWith<T>(schema: z.ZodType<T>, text: string): ParseResult<T> {
+  const json = safeJson(text);
+  if (!json.ok) return json;
+  const head = z.object({ event: z.string() }).safeParse(json.value);
+  if (!head.success) return { ok: false, reason: "message has no string `event`" };
+  const parsed = schema.safeParse(json.value);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  return { ok: false, reason: describeIssues(head.data.event, parsed.error) };
+}
