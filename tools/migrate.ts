@@ -6,13 +6,19 @@
 import { runWrangler } from "./run-wrangler";
 import { boundDatabases } from "./wrangler-config";
 
-export function migrateAll(target: "--local" | "--remote"): void {
+export function migrateAll(
+  target: "--local" | "--remote",
+  options: { persistTo?: string; quiet?: boolean } = {},
+): void {
+  const say = (text: string) => {
+    if (!options.quiet) process.stdout.write(text);
+  };
   for (const db of boundDatabases()) {
-    process.stdout.write(`migrating ${db.binding} (${db.migrationsDir}) ${target} … `);
-    const out = runWrangler(["d1", "migrations", "apply", db.databaseName, target], {
-      quiet: true,
-    });
-    process.stdout.write(/No migrations to apply/i.test(out) ? "up to date\n" : "applied\n");
+    say(`migrating ${db.binding} (${db.migrationsDir}) ${target} … `);
+    const args = ["d1", "migrations", "apply", db.databaseName, target];
+    if (options.persistTo) args.push("--persist-to", options.persistTo);
+    const out = runWrangler(args, { quiet: true });
+    say(/No migrations to apply/i.test(out) ? "up to date\n" : "applied\n");
   }
 }
 

@@ -8,7 +8,11 @@ export const WRANGLER_TOML = path.join(ROOT, "wrangler.toml");
 
 const BoundConfig = z.object({
   d1_databases: z.array(
-    z.object({ binding: z.string(), database_name: z.string().optional(), migrations_dir: z.string().optional() }),
+    z.object({
+      binding: z.string(),
+      database_name: z.string().optional(),
+      migrations_dir: z.string().optional(),
+    }),
   ),
 });
 
