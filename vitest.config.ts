@@ -20,7 +20,8 @@ export default defineConfig(async () => {
   );
   return {
     plugins: [
-      cloudflareTest({
+      // Function form: bindings can use the URLs of simulators started in test/setup/global-sims.ts.
+      cloudflareTest(({ inject }) => ({
         wrangler: { configPath: "./wrangler.toml" },
         miniflare: {
           // TENANT_UNMIGRATED is bound but never migrated, so health and resolution can be tested against it.
@@ -35,14 +36,18 @@ export default defineConfig(async () => {
             SECRETS_MASTER_KEY: "DqluJSeai6k7DSrSMvaIMxRyxz80DNhzWvt0drUu/5o=",
             PLATFORM_ADMIN_EMAIL: "root@platform.test",
             PLATFORM_ADMIN_PASSWORD: "correct horse battery staple",
+            OPENAI_REALTIME_URL: inject("realtimeSimUrl"),
+            OPENAI_BASE_URL: inject("realtimeSimHttpBaseUrl"),
           },
         },
-      }),
+      })),
     ],
     test: {
       include: ["test/**/*.test.ts"],
       exclude: ["test/browser/**"],
       setupFiles: ["./test/setup/apply-migrations.ts"],
+      // Local simulators (Twilio REST, …) started in Node; tests get their URLs with inject().
+      globalSetup: ["./test/setup/global-sims.ts"],
     },
   };
 });

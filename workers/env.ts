@@ -17,7 +17,20 @@ export interface Env {
   OPENAI_BASE_URL: string;
   OPENAI_REALTIME_URL: string;
   OPENAI_REALTIME_MODEL?: string;
+  /** Seconds before a call's Realtime session is replaced by a fresh one (default 3300). */
+  CALL_SESSION_ROLLOVER_SECONDS?: string;
   SECRETS_MASTER_KEY: string;
   PLATFORM_ADMIN_EMAIL?: string;
   PLATFORM_ADMIN_PASSWORD?: string;
+
+  /** Dead-letter queue producer: unparseable post-call messages are sent here, then acked. */
+  POST_CALL_DLQ?: Queue<unknown>;
+  /** Model for post-call summaries and fact extraction (default gpt-4o-mini). */
+  OPENAI_POSTCALL_MODEL?: string;
+  /** Production only (no local mode): Workers AI for embeddings, Vectorize for the vector leg. */
+  AI?: Ai;
+  VECTORIZE?: VectorizeIndex;
+  /** `openai` to embed with OpenAI (768 dims) when AI is not bound; otherwise local hashing. */
+  EMBEDDINGS_PROVIDER?: string;
+  OPENAI_EMBEDDING_MODEL?: string;
 }

@@ -1,12 +1,209 @@
+/**
+ * CallSession — one live call, named by its CallSid (so a stream that reconnects after a
+ * deploy or crash lands on the same object and the same stored conversation).
+ *
+ * Responsibilities:
+ * - accept the Twilio Media Streams WebSocket (`fetch`, upgrade only; 426 otherwise) and hand
+ *   it to a CallRelay, which checks the stream token and bridges it to OpenAI Realtime;
+ * - keep the call's state in storage as it happens (storage.ts: meta + transcript turns);
+ * - drive deadlines with the alarm: session rollover before the Realtime length cap, the
+ *   hang-up backstop, and finalising a call whose stream vanished without coming back;
+ * - answer the continuation endpoint (what the line does when a stream ends) and the status
+ *   callback (the call is over: finalise once) over RPC.
+ */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
+import { log } from "../../workers/observability/log";
+import type { EndReason } from "./finalise";
+import { finaliseFromStore, tenantFromMeta } from "./finalise";
+import type { HandshakeProof } from "./relay";
+import { CallRelay } from "./relay";
+import { CallStore } from "./storage";
 
-/** One live call (named by CallSid). The media bridge lands with the live-calls work. */
+/** Realtime sessions end at 60 minutes; move to a fresh one comfortably before. */
+export const DEFAULT_ROLLOVER_SECONDS = 55 * 60;
+/** If the goodbye's marks never come back, hang up anyway after this. */
+export const HANGUP_GRACE_MS = 15_000;
+/** A stream lost without `stop` has this long to come back through the <Redirect>. */
+export const DETACHED_GRACE_MS = 60_000;
+/** While a call is active the alarm also checks, this often, that a stream is still attached. */
+export const WATCHDOG_MS = 60_000;
+/** Continuations answered with a fresh stream before we stop trying and take a message. */
+export const MAX_RESUMES = 3;
+
+/** Internal headers the Worker sets when forwarding the upgrade (never taken from outside). */
+export const HANDSHAKE_HEADERS = {
+  platformVerified: "x-ns-handshake-platform",
+  signature: "x-ns-handshake-signature",
+  url: "x-ns-handshake-url",
+} as const;
+
+export type Continuation =
+  | { kind: "resume"; tenantId: string | null }
+  | { kind: "dial"; to: string }
+  | { kind: "message" }
+  | { kind: "hangup" };
+
+export type CallEndedResult = "finalised" | "already_finalised" | "no_session" | "no_tenant";
+
 export class CallSession extends DurableObject<Env> {
+  #store: CallStore;
+  #relay: CallRelay | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#store = new CallStore(ctx.storage.kv);
+  }
+
+  #rolloverMs(): number {
+    const seconds = Number(this.env.CALL_SESSION_ROLLOVER_SECONDS);
+    return (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_ROLLOVER_SECONDS) * 1000;
+  }
+
   override fetch(request: Request): Response {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("Expected a WebSocket upgrade", { status: 426 });
     }
-    return new Response("Media streams are not accepted yet", { status: 503 });
+    const callSid = decodeURIComponent(new URL(request.url).pathname.split("/").pop() ?? "");
+    const handshake: HandshakeProof = {
+      platformVerified: request.headers.get(HANDSHAKE_HEADERS.platformVerified) === "1",
+      signature: request.headers.get(HANDSHAKE_HEADERS.signature),
+      url: request.headers.get(HANDSHAKE_HEADERS.url) ?? "",
+    };
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    server.accept();
+    // A new stream for this call replaces any old one (Twilio only ever has one open).
+    this.#relay?.shutdown();
+    this.#relay = new CallRelay({
+      env: this.env,
+      store: this.#store,
+      twilio: server,
+      callSid,
+      handshake,
+      hooks: {
+        armAlarm: () => this.#armAlarm(),
+        rolloverMs: this.#rolloverMs(),
+        hangupGraceMs: HANGUP_GRACE_MS,
+      },
+    });
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** One alarm serves every deadline: the earliest one pending. */
+  #armAlarm(): void {
+    const meta = this.#store.meta();
+    if (!meta || meta.finalised) {
+      void this.ctx.storage.deleteAlarm();
+      return;
+    }
+    const now = Date.now();
+    const deadlines = [meta.rolloverAt, meta.hangupAt];
+    if (meta.detachedAt !== null) deadlines.push(meta.detachedAt + DETACHED_GRACE_MS);
+    if (meta.phase === "active") deadlines.push(now + WATCHDOG_MS);
+    const next = Math.min(...deadlines.filter((d): d is number => d !== null));
+    if (Number.isFinite(next)) void this.ctx.storage.setAlarm(Math.max(next, now + 10));
+  }
+
+  override async alarm(): Promise<void> {
+    const meta = this.#store.meta();
+    if (!meta || meta.finalised) return;
+    const now = Date.now();
+    const relay = this.#relay?.live ? this.#relay : null;
+    if (relay) {
+      if (meta.hangupAt !== null && now >= meta.hangupAt) await relay.hangUp();
+      else if (meta.rolloverAt !== null && now >= meta.rolloverAt) {
+        const rolled = await relay.rollover();
+        if (!rolled) {
+          this.#store.updateMeta((m) => {
+            m.rolloverAt = Date.now() + 2_000;
+          });
+        }
+      }
+    } else if (meta.phase === "active") {
+      // No stream in this instance (it was lost, or the object restarted after a deploy).
+      if (meta.detachedAt === null) {
+        this.#store.updateMeta((m) => {
+          m.detachedAt = now;
+        });
+      } else if (now >= meta.detachedAt + DETACHED_GRACE_MS) {
+        await this.#finalise("stream_lost");
+      }
+    }
+    this.#armAlarm();
+  }
+
+  async #finalise(
+    reason: EndReason,
+    twilio: { finalStatus?: string; durationSeconds?: number } = {},
+  ): Promise<CallEndedResult> {
+    const meta = this.#store.meta();
+    if (!meta) return "no_session";
+    if (meta.finalised) return "already_finalised";
+    const tenant = await tenantFromMeta(this.env, meta);
+    if (!tenant) {
+      log("error", "call.finalise_no_tenant", { callSid: meta.callSid, tenantId: meta.tenantId });
+      return "no_tenant";
+    }
+    const result = await finaliseFromStore(this.env, this.#store, tenant, reason, twilio);
+    return result?.written ? "finalised" : "already_finalised";
+  }
+
+  /** What the line does now that the stream has ended while the call is up. */
+  async continuation(): Promise<Continuation> {
+    await this.#relay?.settleTools();
+    const meta = this.#store.meta();
+    if (!meta) return { kind: "resume", tenantId: null };
+    switch (meta.phase) {
+      case "transferring":
+        return meta.transferTo ? { kind: "dial", to: meta.transferTo } : { kind: "message" };
+      case "message":
+        return { kind: "message" };
+      case "ended":
+        return { kind: "hangup" };
+      case "active": {
+        if (meta.finalised) return { kind: "hangup" };
+        if (meta.resumes >= MAX_RESUMES) {
+          this.#store.updateMeta((m) => {
+            m.phase = "message";
+          });
+          return { kind: "message" };
+        }
+        this.#store.updateMeta((m) => {
+          m.resumes += 1;
+        });
+        return { kind: "resume", tenantId: meta.tenantId };
+      }
+    }
+  }
+
+  /** The caller left a recording after the agent could not go on (or nobody answered a transfer). */
+  messageRecorded(): void {
+    this.#store.updateMeta((m) => {
+      m.messageTaken = true;
+      if (m.phase === "active") m.phase = "message";
+    });
+  }
+
+  /** Twilio says the call is over: finalise once, with Twilio's status and duration. */
+  async callEnded(twilio: { status: string; durationSeconds?: number }): Promise<CallEndedResult> {
+    await this.#relay?.settleTools();
+    this.#relay?.shutdown();
+    const meta = this.#store.meta();
+    if (!meta) return "no_session";
+    const reason: EndReason =
+      meta.phase === "transferring"
+        ? "transferred"
+        : meta.phase === "message"
+          ? meta.messageTaken
+            ? "message_recorded"
+            : "model_unavailable"
+          : meta.phase === "ended"
+            ? "agent_ended"
+            : "caller_hangup";
+    return this.#finalise(reason, {
+      finalStatus: twilio.status,
+      ...(twilio.durationSeconds === undefined ? {} : { durationSeconds: twilio.durationSeconds }),
+    });
   }
 }

@@ -51,6 +51,10 @@ export type ScriptAction =
   | { callTool: string; args: Record<string, unknown> }
   /** The model ends the call: it calls the hang-up tool (`script.hangupTool`, default end_call). */
   | { hangupHint: true }
+  /** The server drops the socket (as a crash or network fault would), without a close frame. */
+  | { dropConnection: true }
+  /** The server sends an `error` event and carries on. */
+  | { serverError: { code: string; message: string } }
   | { waitMs: number };
 
 export interface ScriptStep {
@@ -68,6 +72,8 @@ export interface RealtimeScript {
   hangupTool?: string;
   /** Load mode: while the caller streams, answer `answerMs` of audio every `everyMs`. */
   load?: { answerMs?: number; everyMs?: number };
+  /** Handshakes beyond this many sessions (for this script) are refused with 503. */
+  maxSessions?: number;
 }
 
 // ---- logs ----
@@ -96,7 +102,15 @@ export interface SessionLog {
   errorsSent: { code: string; message: string }[];
   responses: { id: string; kind: "audio" | "tool"; status: string; audioBytes: number }[];
   /** Emission time of every audio delta, with its byte offset in the item (for latency). */
-  deltas: { responseId: string; itemId: string; at: number; offsetBytes: number; bytes: number }[];
+  deltas: {
+    responseId: string;
+    itemId: string;
+    at: number;
+    offsetBytes: number;
+    bytes: number;
+    /** The base64 payload, when the simulator runs with `logPayloads`. */
+    payload?: string;
+  }[];
   hangupHints: number;
   warnings: string[];
 }
@@ -123,6 +137,14 @@ export interface RealtimeSimulatorOptions {
   expectedApiKey?: string;
   chat?: ChatOptions;
   embeddingDimensions?: number;
+  /** Keep each audio delta's payload in the session log (tests compare bytes end to end). */
+  logPayloads?: boolean;
+  /**
+   * Enables `POST /__sim/scripts` ({ apiKey, script }) and `GET /__sim/sessions?apiKey=`:
+   * sessions authenticated with a registered key follow that key's script, so concurrent tests
+   * each drive their own scripted model through one simulator.
+   */
+  control?: boolean;
 }
 
 export interface RealtimeSimulator {
@@ -176,8 +198,18 @@ class SimSession {
   #lastAppendAt = 0;
   #loadTimer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(ws: WebSocket, script: RealtimeScript, no: number, model: string, auth: string) {
+  #logPayloads: boolean;
+
+  constructor(
+    ws: WebSocket,
+    script: RealtimeScript,
+    no: number,
+    model: string,
+    auth: string,
+    logPayloads = false,
+  ) {
     this.#ws = ws;
+    this.#logPayloads = logPayloads;
     this.#script = script;
     this.#no = no;
     this.log = {
@@ -490,7 +522,12 @@ class SimSession {
       if ("say" in action) await this.#say(action.say, action.audioMs);
       else if ("callerSays" in action) await this.#callerSays(action.callerSays, action.audioMs);
       else if ("callTool" in action) this.#callTool(action.callTool, action.args);
-      else if ("hangupHint" in action) {
+      else if ("dropConnection" in action) {
+        this.#ws.terminate();
+        this.#onClose();
+      } else if ("serverError" in action) {
+        this.#error(action.serverError.code, action.serverError.message, null);
+      } else if ("hangupHint" in action) {
         this.log.hangupHints += 1;
         this.#callTool(this.#script.hangupTool ?? "end_call", { reason: "conversation finished" });
       } else await sleep(action.waitMs);
@@ -569,6 +606,7 @@ class SimSession {
         at: now(),
         offsetBytes: offset,
         bytes: chunk.length,
+        ...(this.#logPayloads ? { payload: toBase64(chunk) } : {}),
       });
       offset += chunk.length;
       record.audioBytes = offset;
@@ -954,6 +992,41 @@ async function handleRest(
   });
 }
 
+// ---- control (tests) ----
+
+const ControlScript = z.object({
+  apiKey: z.string().min(1),
+  script: z.looseObject({ steps: z.array(z.looseObject({ on: z.string() })) }),
+});
+
+async function handleControl(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  scripts: Map<string, RealtimeScript>,
+  sessionsByKey: Map<string, SessionLog[]>,
+): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://sim");
+  if (req.method === "POST" && url.pathname === "/__sim/scripts") {
+    const text = await readBody(req);
+    const json = text === null ? null : safeJson(text);
+    const parsed = ControlScript.safeParse(json?.ok ? json.value : null);
+    if (!parsed.success) {
+      apiError(res, 400, "Send { apiKey, script }.");
+      return;
+    }
+    // Trusted test input: the shape of each step is the script's own business.
+    scripts.set(parsed.data.apiKey, parsed.data.script as unknown as RealtimeScript);
+    sessionsByKey.set(parsed.data.apiKey, []);
+    sendJson(res, 201, { ok: true });
+    return;
+  }
+  if (req.method === "GET" && url.pathname === "/__sim/sessions") {
+    sendJson(res, 200, { sessions: sessionsByKey.get(url.searchParams.get("apiKey") ?? "") ?? [] });
+    return;
+  }
+  apiError(res, 404, `Unknown control route ${req.method ?? ""} ${url.pathname}`);
+}
+
 // ---- server ----
 
 export async function startRealtimeSimulator(
@@ -966,7 +1039,18 @@ export async function startRealtimeSimulator(
   const wss = new WebSocketServer({ noServer: true });
   let sessionNo = 0;
 
+  const scriptsByKey = new Map<string, RealtimeScript>();
+  const sessionsByKey = new Map<string, SessionLog[]>();
+  const keyOf = (authorization: string | undefined): string | null =>
+    /^Bearer (.+)$/.exec(authorization ?? "")?.[1] ?? null;
+
   const server = http.createServer((req, res) => {
+    if (options.control && (req.url ?? "").startsWith("/__sim/")) {
+      handleControl(req, res, scriptsByKey, sessionsByKey).catch(() =>
+        apiError(res, 500, "Simulator error."),
+      );
+      return;
+    }
     handleRest(req, res, options, rest).catch(() => apiError(res, 500, "Simulator error."));
   });
 
@@ -986,18 +1070,31 @@ export async function startRealtimeSimulator(
       rejectUpgrade(socket, 400, "Bad Request", "Missing required parameter: 'model'.");
       return;
     }
+    const key = keyOf(req.headers.authorization);
+    const keyed = key === null ? undefined : scriptsByKey.get(key);
+    const script = keyed ?? options.script;
+    const keySessions = key === null ? [] : (sessionsByKey.get(key) ?? []);
+    if (keyed?.maxSessions !== undefined && keySessions.length >= keyed.maxSessions) {
+      rejectUpgrade(socket, 503, "Service Unavailable", "The server is overloaded.");
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sessionNo += 1;
       sockets.add(ws);
       ws.on("close", () => sockets.delete(ws));
       const session = new SimSession(
         ws,
-        options.script,
+        script,
         sessionNo,
         model,
         req.headers.authorization ?? "",
+        options.logPayloads ?? false,
       );
       sessions.push(session.log);
+      if (key !== null && keyed) {
+        keySessions.push(session.log);
+        sessionsByKey.set(key, keySessions);
+      }
     });
   });
 

@@ -1,0 +1,86 @@
+/**
+ * The call object's durable state (SQLite-backed Durable Object storage, synchronous KV API).
+ *
+ * Layout:
+ * - `meta`            CallMeta: who, when, the call's phase, tools used, token totals, deadlines.
+ * - `turn:<seq 6d>`   one transcript turn each, written the moment it completes, so a socket
+ *                     that dies (or a deploy) loses nothing, and a new stream restores them.
+ *
+ * Writes are synchronous and coalesced by the runtime; the output gate holds outgoing messages
+ * until they are durable.
+ */
+import type { TranscriptTurn } from "../../workers/calls/call-records";
+
+export type CallPhase =
+  /** The agent is (or should be) talking with the caller; a new stream resumes it. */
+  | "active"
+  /** A transfer was requested; the continuation dials `transferTo`. */
+  | "transferring"
+  /** The agent cannot go on; the continuation apologises and records a message. */
+  | "message"
+  /** The agent ended the call; the continuation hangs up. */
+  | "ended";
+
+export interface CallMeta {
+  callSid: string;
+  tenantId: string;
+  /** The stream token that opened the call, kept so the object can re-prove its tenant later. */
+  token: string;
+  callerPhone: string;
+  toNumber: string;
+  callerId: string | null;
+  startedAt: string;
+  phase: CallPhase;
+  transferTo: string | null;
+  messageTaken: boolean;
+  toolsUsed: string[];
+  inputTokens: number;
+  outputTokens: number;
+  streamStarts: number;
+  /** Continuations answered with a new stream; bounded so a failing stream cannot loop. */
+  resumes: number;
+  finalised: boolean;
+  /** When the stream was lost without a `stop`; null while one is attached. */
+  detachedAt: number | null;
+  /** Deadlines driving the alarm (ms since epoch). */
+  rolloverAt: number | null;
+  hangupAt: number | null;
+}
+
+const META = "meta";
+const TURN_PREFIX = "turn:";
+
+export class CallStore {
+  constructor(private readonly kv: SyncKvStorage) {}
+
+  meta(): CallMeta | null {
+    return this.kv.get<CallMeta>(META) ?? null;
+  }
+
+  saveMeta(meta: CallMeta): void {
+    this.kv.put(META, meta);
+  }
+
+  /** Reads, changes and writes the meta in one step; returns null when there is none. */
+  updateMeta(change: (meta: CallMeta) => void): CallMeta | null {
+    const meta = this.meta();
+    if (!meta) return null;
+    change(meta);
+    this.saveMeta(meta);
+    return meta;
+  }
+
+  turns(): TranscriptTurn[] {
+    return [...this.kv.list<TranscriptTurn>({ prefix: TURN_PREFIX })].map(([, turn]) => turn);
+  }
+
+  appendTurn(speaker: TranscriptTurn["speaker"], text: string, at = new Date()): TranscriptTurn {
+    const last = [
+      ...this.kv.list<TranscriptTurn>({ prefix: TURN_PREFIX, reverse: true, limit: 1 }),
+    ];
+    const seq = (last[0]?.[1].seq ?? 0) + 1;
+    const turn: TranscriptTurn = { seq, speaker, text, at: at.toISOString() };
+    this.kv.put(`${TURN_PREFIX}${String(seq).padStart(6, "0")}`, turn);
+    return turn;
+  }
+}

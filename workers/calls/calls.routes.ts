@@ -1,0 +1,261 @@
+/**
+ * Twilio's call webhooks and the Media Streams upgrade.
+ *
+ * - POST /twilio/voice     a call comes in: TwiML `<Connect><Stream>` + `<Redirect>`.
+ * - GET  /twilio/media/:callSid   the stream's WebSocket, forwarded to the call object.
+ * - POST /twilio/continue  the stream ended with the call still up: resume, dial, record, hang up.
+ * - POST /twilio/recording the caller left a message after the apology.
+ * - POST /twilio/status    the number's call status callback: status forward only; finalise.
+ *
+ * Every form webhook is signature-checked (platform account, or the dialled tenant's own);
+ * a forged or missing signature is a 403 and nothing is recorded.
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { z } from "zod";
+import { HANDSHAKE_HEADERS } from "../../durable-objects/call-session/call-session.do";
+import { findOrCreateCaller } from "../callers/callers";
+import { messages } from "../db/tenant.schema";
+import type { AppEnv } from "../http/app-env";
+import { AppError, forbidden } from "../http/errors";
+import { formBody } from "../http/validation";
+import { newId } from "../lib/crypto";
+import { normalizePhone } from "../lib/phone";
+import { log } from "../observability/log";
+import type { TenantContext } from "../tenancy/tenant-context";
+import { resolveTenant } from "../tenancy/tenant-context";
+import type { VerifiedTwilioWebhook } from "../twilio/signature";
+import { isValidTwilioSignature, publicWebSocketUrlFor } from "../twilio/signature";
+import {
+  applyCallStatus,
+  finaliseCall,
+  getCall,
+  isFinalStatus,
+  recordIncomingCall,
+} from "./call-records";
+import { signStreamToken } from "./stream-token";
+import { verifyVoiceWebhook } from "./twilio-auth";
+import {
+  connectStreamTwiml,
+  dialTwiml,
+  hangupTwiml,
+  recordMessageTwiml,
+  sayAndHangupTwiml,
+} from "./twiml";
+
+const CallSidParam = z.string().regex(/^CA[0-9a-zA-Z]{10,64}$/, "must be a Twilio CallSid");
+
+export const MESSAGES = {
+  unknownNumber: "Sorry, this number is not in service. Goodbye.",
+  suspended: "Sorry, this business is not taking calls right now. Please try again later. Goodbye.",
+  unavailable: "Sorry, we cannot take your call right now. Please try again later. Goodbye.",
+  apology:
+    "Sorry, we are having trouble on our end. Please leave a message after the tone and we will call you back.",
+  noAnswer: "Sorry, nobody could take your call. Please leave a message after the tone.",
+  thanks: "Thank you. Your message has been recorded. Goodbye.",
+} as const;
+
+function twiml(c: Context<AppEnv>, body: string): Response {
+  return c.body(body, 200, { "Content-Type": "text/xml; charset=utf-8" });
+}
+
+interface SignedCall {
+  webhook: VerifiedTwilioWebhook;
+  params: Record<string, string>;
+  callSid: string;
+}
+
+/** Reads and verifies a form webhook; a bad signature or CallSid is refused before any write. */
+async function signedCall(c: Context<AppEnv>): Promise<SignedCall> {
+  const params = await formBody(c);
+  const webhook = await verifyVoiceWebhook(c.env, c.req.raw, params);
+  if (!webhook) {
+    log("warn", "twilio.signature_rejected", {
+      requestId: c.get("requestId"),
+      path: c.req.path,
+    });
+    throw forbidden("Twilio signature missing or invalid");
+  }
+  const callSid = CallSidParam.safeParse(params.CallSid);
+  if (!callSid.success) throw new AppError(400, "invalid_request", "CallSid is missing or invalid");
+  return { webhook, params, callSid: callSid.data };
+}
+
+async function tenantFor(c: Context<AppEnv>, call: SignedCall): Promise<TenantContext | string> {
+  const resolved = await resolveTenant(c.env, { kind: "twilio", webhook: call.webhook });
+  if (resolved.ok) return resolved.ctx;
+  log("warn", "call.tenant_unavailable", {
+    requestId: c.get("requestId"),
+    callSid: call.callSid,
+    tenantId: resolved.tenantId,
+    reason: resolved.reason,
+  });
+  if (resolved.reason === "unknown_number") return MESSAGES.unknownNumber;
+  if (resolved.reason === "suspended") return MESSAGES.suspended;
+  return MESSAGES.unavailable;
+}
+
+/** The caller's number, or a per-call stand-in when it is withheld (never a shared profile). */
+function callerPhoneOf(from: string | undefined, callSid: string): string {
+  return normalizePhone(from ?? "") ?? `withheld:${callSid}`;
+}
+
+function sessionFor(c: Context<AppEnv>, callSid: string) {
+  return c.env.CALL_SESSION.get(c.env.CALL_SESSION.idFromName(callSid));
+}
+
+async function connectAnswer(c: Context<AppEnv>, tenantId: string, callSid: string) {
+  const token = await signStreamToken(c.env, { tenantId, callSid });
+  return twiml(c, connectStreamTwiml({ publicBaseUrl: c.env.PUBLIC_BASE_URL, callSid, token }));
+}
+
+export const callRoutes = new Hono<AppEnv>()
+  .post("/voice", async (c) => {
+    const call = await signedCall(c);
+    const tenant = await tenantFor(c, call);
+    if (typeof tenant === "string") return twiml(c, sayAndHangupTwiml(tenant));
+    const phone = callerPhoneOf(call.params.From, call.callSid);
+    const caller = await findOrCreateCaller(tenant, phone);
+    await recordIncomingCall(tenant, {
+      callSid: call.callSid,
+      from: phone,
+      to: call.webhook.dialledNumber,
+      callerId: caller.id,
+      startedAt: new Date().toISOString(),
+    });
+    log("info", "call.answered", {
+      requestId: c.get("requestId"),
+      tenantId: tenant.tenantId,
+      callSid: call.callSid,
+    });
+    return connectAnswer(c, tenant.tenantId, call.callSid);
+  })
+
+  .get("/media/:callSid", async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+      return c.json(
+        { error: { code: "upgrade_required", message: "Expected a WebSocket upgrade" } },
+        426,
+      );
+    }
+    const callSid = CallSidParam.safeParse(c.req.param("callSid"));
+    const signature = c.req.header("x-twilio-signature") ?? null;
+    if (!callSid.success || !signature) throw forbidden("Twilio signature missing or invalid");
+    const url = publicWebSocketUrlFor(c.env.PUBLIC_BASE_URL, c.req.raw);
+    const platformVerified = await isValidTwilioSignature(
+      c.env.TWILIO_AUTH_TOKEN,
+      signature,
+      url,
+      {},
+    );
+    // A tenant with its own Twilio account signs with its own token; the call object checks
+    // that once the stream's token has named the tenant. Only headers we set go through.
+    const headers = new Headers({
+      Upgrade: "websocket",
+      [HANDSHAKE_HEADERS.platformVerified]: platformVerified ? "1" : "0",
+      [HANDSHAKE_HEADERS.signature]: signature,
+      [HANDSHAKE_HEADERS.url]: url,
+    });
+    return sessionFor(c, callSid.data).fetch(
+      new Request(`https://call-session/media/${callSid.data}`, { headers }),
+    );
+  })
+
+  .post("/continue", async (c) => {
+    const call = await signedCall(c);
+    const base = c.env.PUBLIC_BASE_URL;
+    if (c.req.query("step") === "after_dial") {
+      const dialStatus = call.params.DialCallStatus ?? "";
+      if (dialStatus === "completed" || dialStatus === "answered") return twiml(c, hangupTwiml());
+      return twiml(c, recordMessageTwiml({ publicBaseUrl: base, say: MESSAGES.noAnswer }));
+    }
+    const next = await sessionFor(c, call.callSid).continuation();
+    log("info", "call.continuation", {
+      requestId: c.get("requestId"),
+      callSid: call.callSid,
+      next: next.kind,
+    });
+    switch (next.kind) {
+      case "dial":
+        return twiml(c, dialTwiml({ publicBaseUrl: base, to: next.to }));
+      case "message":
+        return twiml(c, recordMessageTwiml({ publicBaseUrl: base, say: MESSAGES.apology }));
+      case "hangup":
+        return twiml(c, hangupTwiml());
+      case "resume": {
+        const tenant = await tenantFor(c, call);
+        if (typeof tenant === "string") return twiml(c, sayAndHangupTwiml(tenant));
+        if (next.tenantId !== null && next.tenantId !== tenant.tenantId) {
+          throw forbidden("This call belongs to another tenant");
+        }
+        return connectAnswer(c, tenant.tenantId, call.callSid);
+      }
+    }
+  })
+
+  .post("/recording", async (c) => {
+    const call = await signedCall(c);
+    const tenant = await tenantFor(c, call);
+    if (typeof tenant === "string") return twiml(c, hangupTwiml());
+    const recordingUrl = z.url().safeParse(call.params.RecordingUrl);
+    if (recordingUrl.success) {
+      const row = await getCall(tenant, call.callSid);
+      await tenant.db.insert(messages).values({
+        id: newId("msg"),
+        callSid: call.callSid,
+        callerId: row?.callerId ?? null,
+        callbackNumber: normalizePhone(call.params.From ?? ""),
+        body: `Voicemail (${call.params.RecordingDuration ?? "?"} s)`,
+        recordingUrl: recordingUrl.data,
+      });
+      await sessionFor(c, call.callSid).messageRecorded();
+    }
+    return twiml(c, sayAndHangupTwiml(MESSAGES.thanks));
+  })
+
+  .post("/status", async (c) => {
+    const call = await signedCall(c);
+    const tenant = await tenantFor(c, call);
+    if (typeof tenant === "string") return c.body(null, 204);
+    const status = call.params.CallStatus ?? "";
+    const changed = await applyCallStatus(tenant, call.callSid, status);
+    if (isFinalStatus(status)) {
+      const duration = Number(call.params.CallDuration);
+      const durationSeconds = Number.isFinite(duration) && duration >= 0 ? duration : undefined;
+      const ended = await sessionFor(c, call.callSid).callEnded({
+        status,
+        ...(durationSeconds === undefined ? {} : { durationSeconds }),
+      });
+      if (ended === "no_session") {
+        // The stream never started (caller hung up during the greeting setup): record the call.
+        const row = await getCall(tenant, call.callSid);
+        if (row) {
+          await finaliseCall(c.env, tenant, {
+            callSid: row.callSid,
+            callerId: row.callerId,
+            fromNumber: row.fromNumber,
+            toNumber: row.toNumber,
+            startedAt: row.startedAt,
+            endedAt: new Date().toISOString(),
+            outcome: "no_conversation",
+            endReason: "caller_hangup",
+            transferredTo: null,
+            toolsUsed: [],
+            inputTokens: 0,
+            outputTokens: 0,
+            finalStatus: status,
+            ...(durationSeconds === undefined ? {} : { durationSeconds }),
+            turns: [],
+          });
+        }
+      }
+    }
+    log("info", "call.status", {
+      requestId: c.get("requestId"),
+      tenantId: tenant.tenantId,
+      callSid: call.callSid,
+      callStatus: status,
+      changed,
+    });
+    return c.body(null, 204);
+  });
