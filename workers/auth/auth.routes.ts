@@ -1,22 +1,97 @@
+/**
+ * /api/auth: login (throttled, rotating the session), logout, me, password change, and the
+ * invitation / reset-link acceptance that sets a password and logs in.
+ */
 import { and, eq } from "drizzle-orm";
+import type { Context } from "hono";
 import { Hono } from "hono";
+import { audit } from "../audit/audit";
+import type { PlatformDb } from "../db/handles";
 import { platformDb } from "../db/handles";
-import { memberships, tenants, users } from "../db/platform.schema";
+import { auditLog, memberships, tenants, users } from "../db/platform.schema";
 import type { AppEnv } from "../http/app-env";
 import { AppError } from "../http/errors";
-import { jsonBody } from "../http/validation";
+import { jsonBody, queryWith } from "../http/validation";
 import { log } from "../observability/log";
-import { LoginRequest } from "./auth.schema";
+import {
+  AcceptInvitationRequest,
+  ChangePasswordRequest,
+  LoginRequest,
+  LookupInvitationQuery,
+} from "./auth.schema";
 import { ensurePlatformAdmin, normalizeEmail } from "./bootstrap";
+import { acceptInvitation, lookupInvitation } from "./invitations";
 import { requireUser } from "./middleware";
-import { burnPasswordCheck, verifyPassword } from "./passwords";
-import { SESSION_TTL_SECONDS, createSession, deleteSession, sessionCookie } from "./sessions";
+import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
+import {
+  SESSION_COOKIE,
+  SESSION_TTL_SECONDS,
+  createSession,
+  deleteSession,
+  deleteUserSessions,
+  readCookie,
+  sessionCookie,
+  sessionIdHash,
+} from "./sessions";
+import {
+  clearAccountFailures,
+  lockedForSeconds,
+  recordLoginFailure,
+  retryMessage,
+  throttleKeys,
+} from "./throttle";
+import type { ThrottleKeys } from "./throttle";
+
+function clientAddress(c: Context<AppEnv>): string | null {
+  return c.req.header("cf-connecting-ip") ?? null;
+}
+
+async function refuseWhenThrottled(
+  c: Context<AppEnv>,
+  db: PlatformDb,
+  keys: ThrottleKeys,
+): Promise<void> {
+  const seconds = await lockedForSeconds(db, keys);
+  if (seconds > 0) {
+    c.header("Retry-After", String(seconds));
+    log("warn", "auth.throttled", { requestId: c.get("requestId"), retryAfter: seconds });
+    throw new AppError(429, "too_many_attempts", retryMessage(seconds));
+  }
+}
+
+/**
+ * Opens a new session for this browser: the one its cookie held before (if any) is deleted, so
+ * a session id planted before login is never the one that ends up authenticated.
+ */
+async function startSession(c: Context<AppEnv>, db: PlatformDb, userId: string) {
+  const previous = readCookie(c.req.header("cookie"), SESSION_COOKIE);
+  if (previous && previous.length <= 100) await deleteSession(db, await sessionIdHash(previous));
+  const session = await createSession(db, userId, {
+    ipAddress: clientAddress(c),
+    userAgent: c.req.header("user-agent") ?? null,
+  });
+  c.header("Set-Cookie", sessionCookie(session.token, SESSION_TTL_SECONDS));
+  return session;
+}
+
+async function userView(db: PlatformDb, userId: string) {
+  const user = await db.query.users.findFirst({ where: eq(users.id, userId) });
+  if (!user) throw new Error("user vanished");
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    isPlatformAdmin: user.isPlatformAdmin,
+  };
+}
 
 export const authRoutes = new Hono<AppEnv>()
   .post("/login", async (c) => {
     const body = await jsonBody(c, LoginRequest);
     const db = platformDb(c.env.PLATFORM_DB);
     const email = normalizeEmail(body.email);
+    const keys = throttleKeys(email, clientAddress(c));
+    await refuseWhenThrottled(c, db, keys);
     if (c.env.PLATFORM_ADMIN_EMAIL && normalizeEmail(c.env.PLATFORM_ADMIN_EMAIL) === email) {
       await ensurePlatformAdmin(c.env, db);
     }
@@ -27,17 +102,15 @@ export const authRoutes = new Hono<AppEnv>()
       user.status === "active" &&
       (await verifyPassword(body.password, user.passwordHash));
     if (!user || !ok) {
+      await recordLoginFailure(db, keys);
       log("warn", "auth.login_failed", { requestId: c.get("requestId") });
       throw new AppError(401, "invalid_credentials", "Email or password is wrong");
     }
-    const session = await createSession(db, user.id, {
-      ipAddress: c.req.header("cf-connecting-ip") ?? null,
-      userAgent: c.req.header("user-agent") ?? null,
-    });
-    c.header("Set-Cookie", sessionCookie(session.token, SESSION_TTL_SECONDS));
+    await clearAccountFailures(db, keys);
+    const session = await startSession(c, db, user.id);
     log("info", "auth.login", { requestId: c.get("requestId"), userId: user.id });
     return c.json({
-      user: { id: user.id, email: user.email, isPlatformAdmin: user.isPlatformAdmin },
+      user: await userView(db, user.id),
       csrfToken: session.csrfToken,
       expiresAt: session.expiresAt,
     });
@@ -57,13 +130,81 @@ export const authRoutes = new Hono<AppEnv>()
         role: memberships.role,
         businessName: tenants.businessName,
         slug: tenants.slug,
+        status: tenants.status,
       })
       .from(memberships)
       .innerJoin(tenants, and(eq(tenants.id, memberships.tenantId)))
       .where(eq(memberships.userId, user.userId));
     return c.json({
-      user: { id: user.userId, email: user.email, isPlatformAdmin: user.isPlatformAdmin },
+      user: await userView(db, user.userId),
       csrfToken: user.csrfToken,
       memberships: rows,
+    });
+  })
+  .post("/password", async (c) => {
+    const principal = requireUser(c);
+    const body = await jsonBody(c, ChangePasswordRequest);
+    const db = platformDb(c.env.PLATFORM_DB);
+    const user = await db.query.users.findFirst({ where: eq(users.id, principal.userId) });
+    if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash))) {
+      throw new AppError(400, "wrong_password", "currentPassword: is not your current password", [
+        { path: "currentPassword", message: "is not your current password" },
+      ]);
+    }
+    await db
+      .update(users)
+      .set({
+        passwordHash: await hashPassword(body.newPassword),
+        updatedAt: new Date().toISOString(),
+      })
+      .where(eq(users.id, user.id));
+    // Every other browser logged in with the old password is logged out; this one continues.
+    await deleteUserSessions(db, user.id);
+    const session = await startSession(c, db, user.id);
+    await audit(db, principal, {
+      action: "auth.password_change",
+      target: user.id,
+      requestId: c.get("requestId"),
+    });
+    return c.json({ ok: true, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+  })
+  .get("/invitations/lookup", async (c) => {
+    const { token } = queryWith(c, LookupInvitationQuery);
+    const preview = await lookupInvitation(platformDb(c.env.PLATFORM_DB), token);
+    if (preview instanceof AppError) throw preview;
+    return c.json({ invitation: preview });
+  })
+  .post("/invitations/accept", async (c) => {
+    const body = await jsonBody(c, AcceptInvitationRequest);
+    const db = platformDb(c.env.PLATFORM_DB);
+    // Guessing link tokens, or the password of an existing account, is throttled like logins.
+    const keys = throttleKeys(`link:${await sessionIdHash(body.token)}`, clientAddress(c));
+    await refuseWhenThrottled(c, db, keys);
+    const accepted = await acceptInvitation(c.env, body);
+    if (accepted instanceof AppError) {
+      if (accepted.code === "wrong_password" || accepted.code === "invitation_not_found")
+        await recordLoginFailure(db, keys);
+      throw accepted;
+    }
+    const session = await startSession(c, db, accepted.userId);
+    // The person accepting is not logged in yet; the account they now hold is the actor.
+    await db.insert(auditLog).values({
+      actorType: "user",
+      actorId: accepted.userId,
+      tenantId: accepted.tenantId,
+      action: accepted.kind === "invite" ? "invitation.accept" : "password.reset",
+      target: accepted.userId,
+      detail: accepted.role ? JSON.stringify({ role: accepted.role }) : null,
+      requestId: c.get("requestId"),
+    });
+    log("info", "auth.link_accepted", {
+      requestId: c.get("requestId"),
+      userId: accepted.userId,
+      kind: accepted.kind,
+    });
+    return c.json({
+      user: await userView(db, accepted.userId),
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
     });
   });

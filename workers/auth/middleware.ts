@@ -14,6 +14,17 @@ import { SESSION_COOKIE, readCookie, sessionPrincipal } from "./sessions";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/**
+ * Endpoints for people who are not (yet) logged in. They ignore any session cookie, so a stale
+ * cookie never blocks logging in or accepting an invitation; login rotates the old session itself.
+ * Cross-site posts cannot reach them either: they accept only application/json bodies.
+ */
+export const ANONYMOUS_PATHS: ReadonlySet<string> = new Set([
+  "/api/auth/login",
+  "/api/auth/invitations/lookup",
+  "/api/auth/invitations/accept",
+]);
+
 async function principalFrom(c: Context<AppEnv>): Promise<Principal | null> {
   const db = platformDb(c.env.PLATFORM_DB);
   const authorization = c.req.header("authorization");
@@ -36,6 +47,10 @@ async function principalFrom(c: Context<AppEnv>): Promise<Principal | null> {
 
 /** Sets `principal` when the request is authenticated; refuses bad credentials; lets anonymous through. */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (ANONYMOUS_PATHS.has(c.req.path)) {
+    await next();
+    return;
+  }
   const principal = await principalFrom(c);
   if (principal) {
     if (principal.kind === "user" && !SAFE_METHODS.has(c.req.method)) {

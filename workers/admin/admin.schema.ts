@@ -1,0 +1,134 @@
+/** Request schemas of the admin API (both tiers). Each schema and its type share a name. */
+import { z } from "zod";
+import { AgentConfigPatch } from "../agents/agent-config.schema";
+import { Email, InvitationRole } from "../auth/auth.schema";
+import { LeadStage } from "../leads/leads.schema";
+import { SecretName } from "../secrets/tenant-secrets";
+import { TemplateId } from "../tenancy/tenants.schema";
+
+const Limit = z.coerce.number().int().min(1).max(200).default(50);
+const Offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A day (`2026-07-01`) or an ISO date-time; a day as an upper bound includes that whole day. */
+export const DateBound = z
+  .string()
+  .trim()
+  .refine((v) => (DAY.test(v) || v.includes("T")) && !Number.isNaN(Date.parse(v)), {
+    message: "must be a date (YYYY-MM-DD) or an ISO date-time",
+  });
+
+export const Day = z
+  .string()
+  .regex(DAY, "must be a date (YYYY-MM-DD)")
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "must be a real date");
+
+// ---- platform tier ----
+
+export const TenantListQuery = z
+  .object({
+    search: z.string().trim().max(100).optional(),
+    status: z.enum(["active", "suspended", "offboarded"]).optional(),
+    limit: Limit,
+    offset: Offset,
+  })
+  .strict();
+export type TenantListQuery = z.infer<typeof TenantListQuery>;
+
+export const OffboardRequest = z
+  .object({ confirmSlug: z.string().trim().min(1, "type the tenant's slug to confirm").max(40) })
+  .strict();
+export type OffboardRequest = z.infer<typeof OffboardRequest>;
+
+export const AssignTemplateRequest = z.object({ template: TemplateId }).strict();
+export type AssignTemplateRequest = z.infer<typeof AssignTemplateRequest>;
+
+export const UsageQuery = z
+  .object({ from: Day.optional(), to: Day.optional() })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    path: ["to"],
+    message: "must not be before from",
+  });
+export type UsageQuery = z.infer<typeof UsageQuery>;
+
+export const AuditQuery = z
+  .object({
+    tenantId: z.string().max(100).optional(),
+    action: z
+      .string()
+      .trim()
+      .regex(
+        /^[a-z_.]+\*?$/,
+        "must be an action such as tenant.suspend, or a prefix such as team.*",
+      )
+      .optional(),
+    actorId: z.string().max(100).optional(),
+    limit: Limit,
+    offset: Offset,
+  })
+  .strict();
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+export const TenantAuditQuery = AuditQuery.pick({
+  action: true,
+  limit: true,
+  offset: true,
+}).strict();
+export type TenantAuditQuery = z.infer<typeof TenantAuditQuery>;
+
+export const UserListQuery = z
+  .object({ search: z.string().trim().max(100).optional(), limit: Limit, offset: Offset })
+  .strict();
+export type UserListQuery = z.infer<typeof UserListQuery>;
+
+// ---- tenant tier ----
+
+export const AgentPreviewRequest = z
+  .object({
+    agentConfig: AgentConfigPatch.optional(),
+    callerFirstName: z.string().trim().max(60).nullable().optional(),
+  })
+  .strict();
+export type AgentPreviewRequest = z.infer<typeof AgentPreviewRequest>;
+
+export const CallListQuery = z
+  .object({
+    from: DateBound.optional(),
+    to: DateBound.optional(),
+    outcome: z.string().trim().min(1).max(60).optional(),
+    status: z.string().trim().min(1).max(60).optional(),
+    caller: z.string().trim().min(1).max(100).optional(),
+    limit: Limit,
+    offset: Offset,
+  })
+  .strict();
+export type CallListQuery = z.infer<typeof CallListQuery>;
+
+export const CallerListQuery = z
+  .object({ search: z.string().trim().max(100).optional(), limit: Limit, offset: Offset })
+  .strict();
+
+export const CallerProfilePatch = z.object({ profile: z.record(z.string(), z.unknown()) }).strict();
+export type CallerProfilePatch = z.infer<typeof CallerProfilePatch>;
+
+export const LeadListQuery = z
+  .object({ stage: LeadStage.optional(), limit: Limit, offset: Offset })
+  .strict();
+export type LeadListQuery = z.infer<typeof LeadListQuery>;
+
+export const InviteMember = z.object({ email: Email, role: InvitationRole }).strict();
+export type InviteMember = z.infer<typeof InviteMember>;
+
+export const ChangeRole = z.object({ role: InvitationRole }).strict();
+export type ChangeRole = z.infer<typeof ChangeRole>;
+
+export const CreateApiKeyRequest = z.object({ name: z.string().trim().min(1).max(80) }).strict();
+
+export const SetSecretRequest = z
+  .object({ value: z.string().trim().min(1, "must not be empty").max(500) })
+  .strict();
+export type SetSecretRequest = z.infer<typeof SetSecretRequest>;
+
+export { SecretName };

@@ -1,0 +1,395 @@
+/**
+ * The tenant tier of the admin API, mounted at `/api/tenants/:tenantId` beside the foundation's
+ * tenant routes. Access policy (membership, support view, permission matrix): access.ts.
+ * Every write is audit-logged; see docs/ADMIN_API.md for the shapes.
+ */
+import { Hono } from "hono";
+import { AgentConfigPatch } from "../agents/agent-config.schema";
+import { createApiKey } from "../auth/api-keys";
+import { acceptLink, issueLink, pendingInvitations, revokeInvitation } from "../auth/invitations";
+import { requirePrincipal } from "../auth/middleware";
+import { audit } from "../audit/audit";
+import { findCallerByPhone, templateForCaller, updateCallerProfile } from "../callers/callers";
+import { platformDb } from "../db/handles";
+import type { AppEnv } from "../http/app-env";
+import { AppError, badRequest, forbidden, notFound } from "../http/errors";
+import { jsonBody, parseWith, queryWith } from "../http/validation";
+import { LEAD_STAGES, MoveLead } from "../leads/leads.schema";
+import { getLead, listLeads, moveLead } from "../leads/leads";
+import { normalizePhone } from "../lib/phone";
+import { deleteTenantSecret, listTenantSecrets, setTenantSecret } from "../secrets/tenant-secrets";
+import { applyProfilePatch } from "../templates/profile";
+import { getTemplate } from "../templates/registry";
+import { actorLabel, authorize, tenantAccess } from "./access";
+import {
+  AgentPreviewRequest,
+  CallListQuery,
+  CallerProfilePatch,
+  ChangeRole,
+  CreateApiKeyRequest,
+  InviteMember,
+  LeadListQuery,
+  SecretName,
+  SetSecretRequest,
+  TenantAuditQuery,
+} from "./admin.schema";
+import {
+  agentOptions,
+  patchedConfig,
+  previewAgent,
+  sliderGroups,
+  updateAgentSettings,
+} from "./agent-settings";
+import { listApiKeys, revokeApiKey } from "./api-keys";
+import { queryAuditLog } from "./audit-log";
+import { getCallDetail, listCalls } from "./call-log";
+import { registerTenantAdminDocs } from "./tenant-admin.docs";
+import { changeMemberRole, listMembers, mayGrant, removeMember, resettableMember } from "./team";
+import { count, eq } from "drizzle-orm";
+import { leads } from "../db/tenant.schema";
+
+registerTenantAdminDocs();
+
+const BOARD_LIMIT_PER_STAGE = 100;
+
+function phoneParam(raw: string): string {
+  const phone = normalizePhone(decodeURIComponent(raw));
+  if (!phone) throw badRequest("phone: must be a phone number, e.g. +19495550100");
+  return phone;
+}
+
+function secretName(raw: string) {
+  return parseWith(SecretName, raw, "secret name");
+}
+
+export const tenantAdminRoutes = new Hono<AppEnv>()
+  .use(tenantAccess)
+
+  // ---- agent settings ----
+  .get("/agent", (c) => {
+    const { ctx } = authorize(c, "agent.read");
+    return c.json({ agentConfig: ctx.config });
+  })
+  .patch("/agent", async (c) => {
+    const { ctx } = authorize(c, "agent.update");
+    const patch = await jsonBody(c, AgentConfigPatch);
+    const result = await updateAgentSettings(
+      c.env,
+      c.get("principal"),
+      ctx,
+      patch,
+      c.get("requestId"),
+    );
+    if (result instanceof AppError) throw result;
+    return c.json({ agentConfig: result });
+  })
+  .post("/agent/preview", async (c) => {
+    const { ctx } = authorize(c, "agent.read");
+    const body = await jsonBody(c, AgentPreviewRequest);
+    const config = patchedConfig(ctx.config, body.agentConfig ?? {});
+    if (config instanceof AppError) throw config;
+    return c.json(previewAgent(ctx, config, body.callerFirstName ?? null));
+  })
+  .get("/agent/sliders", (c) => {
+    const { ctx } = authorize(c, "agent.read");
+    return c.json(sliderGroups(ctx.config));
+  })
+  .get("/agent/options", (c) => {
+    authorize(c, "agent.read");
+    return c.json(agentOptions());
+  })
+
+  // ---- calls ----
+  .get("/calls", async (c) => {
+    const { ctx } = authorize(c, "calls.read");
+    return c.json(await listCalls(ctx, queryWith(c, CallListQuery)));
+  })
+  .get("/calls/:callSid", async (c) => {
+    const { ctx } = authorize(c, "calls.read");
+    const detail = await getCallDetail(ctx, c.req.param("callSid"));
+    if (!detail) throw notFound("No such call");
+    return c.json(detail);
+  })
+
+  // ---- callers and their template ----
+  .patch("/callers/:phone/profile", async (c) => {
+    const { ctx } = authorize(c, "callers.update");
+    const phone = phoneParam(c.req.param("phone"));
+    const body = await jsonBody(c, CallerProfilePatch);
+    const caller = await findCallerByPhone(ctx, phone);
+    if (!caller) throw notFound("No caller with that number");
+    // A form saves all or nothing: check the whole patch first, with the same validator the store uses.
+    const check = applyProfilePatch(templateForCaller(ctx, caller), caller.profile, body.profile);
+    if (check.rejected.length > 0) {
+      const issues = check.rejected.map((i) => ({ path: i.path || "profile", message: i.message }));
+      throw badRequest(
+        `Invalid profile: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+        issues,
+      );
+    }
+    const result = await updateCallerProfile(ctx, phone, body.profile);
+    await audit(platformDb(c.env.PLATFORM_DB), c.get("principal"), {
+      action: "caller.profile_update",
+      tenantId: ctx.tenantId,
+      target: caller.id,
+      detail: { fields: result.applied },
+      requestId: c.get("requestId"),
+    });
+    return c.json({ caller: result.caller, applied: result.applied });
+  })
+  .get("/template", (c) => {
+    const { ctx } = authorize(c, "callers.read");
+    const template = getTemplate(ctx.template.name, ctx.template.version);
+    if (!template) throw notFound("This tenant's template is not available");
+    const { name, version, label, fields, groups } = template.definition;
+    return c.json({ template: { id: template.id, name, version, label, fields, groups } });
+  })
+
+  // ---- leads ----
+  .get("/leads", async (c) => {
+    const { ctx } = authorize(c, "leads.read");
+    const query = queryWith(c, LeadListQuery);
+    const [rows, totals] = await Promise.all([
+      listLeads(ctx, query),
+      ctx.db
+        .select({ n: count() })
+        .from(leads)
+        .where(query.stage ? eq(leads.stage, query.stage) : undefined),
+    ]);
+    return c.json({ leads: rows, total: totals[0]?.n ?? 0 });
+  })
+  .get("/leads/board", async (c) => {
+    const { ctx } = authorize(c, "leads.read");
+    const totals = await ctx.db
+      .select({ stage: leads.stage, n: count() })
+      .from(leads)
+      .groupBy(leads.stage);
+    const stages = await Promise.all(
+      LEAD_STAGES.map(async (stage) => ({
+        stage,
+        leads: await listLeads(ctx, { stage, limit: BOARD_LIMIT_PER_STAGE, offset: 0 }),
+        total: totals.find((t) => t.stage === stage)?.n ?? 0,
+      })),
+    );
+    return c.json({ stages });
+  })
+  .get("/leads/:id", async (c) => {
+    const { ctx } = authorize(c, "leads.read");
+    const found = await getLead(ctx, c.req.param("id"));
+    if (!found) throw notFound("No such lead");
+    return c.json(found);
+  })
+  .post("/leads/:id/stage", async (c) => {
+    const { ctx } = authorize(c, "leads.move");
+    const body = await jsonBody(c, MoveLead);
+    const before = await getLead(ctx, c.req.param("id"));
+    if (!before) throw notFound("No such lead");
+    const lead = await moveLead(ctx, before.lead.id, body.stage, actorLabel(c), body.note);
+    if (!lead) throw notFound("No such lead");
+    if (before.lead.stage !== body.stage) {
+      await audit(platformDb(c.env.PLATFORM_DB), c.get("principal"), {
+        action: "lead.move",
+        tenantId: ctx.tenantId,
+        target: lead.id,
+        detail: { from: before.lead.stage, to: body.stage },
+        requestId: c.get("requestId"),
+      });
+    }
+    return c.json({ lead });
+  })
+
+  // ---- team ----
+  .get("/team", async (c) => {
+    const { ctx } = authorize(c, "team.read");
+    const db = platformDb(c.env.PLATFORM_DB);
+    return c.json({
+      members: await listMembers(db, ctx.tenantId),
+      invitations: await pendingInvitations(db, ctx.tenantId),
+    });
+  })
+  .post("/team/invitations", async (c) => {
+    const { ctx, role } = authorize(c, "team.manage");
+    const body = await jsonBody(c, InviteMember);
+    if (!mayGrant(role, body.role)) throw forbidden("Only an owner can invite an owner");
+    const db = platformDb(c.env.PLATFORM_DB);
+    const principal = requirePrincipal(c);
+    const members = await listMembers(db, ctx.tenantId);
+    if (members.some((m) => m.email === body.email))
+      throw new AppError(
+        409,
+        "conflict",
+        `email: ${body.email} is already a member; change their role instead`,
+      );
+    const issued = await issueLink(db, {
+      kind: "invite",
+      email: body.email,
+      tenantId: ctx.tenantId,
+      role: body.role,
+      createdBy: principal.kind === "user" ? principal.userId : null,
+    });
+    await audit(db, principal, {
+      action: "team.invite",
+      tenantId: ctx.tenantId,
+      target: body.email,
+      detail: { role: body.role, invitationId: issued.invitation.id },
+      requestId: c.get("requestId"),
+    });
+    return c.json({ invitation: issued.invitation, link: acceptLink(c.env, issued.token) }, 201);
+  })
+  .delete("/team/invitations/:id", async (c) => {
+    const { ctx } = authorize(c, "team.manage");
+    if (!(await revokeInvitation(c.env, ctx.tenantId, c.req.param("id"))))
+      throw notFound("No pending invitation with that id");
+    await audit(platformDb(c.env.PLATFORM_DB), c.get("principal"), {
+      action: "team.invite_revoke",
+      tenantId: ctx.tenantId,
+      target: c.req.param("id"),
+      requestId: c.get("requestId"),
+    });
+    return c.json({ ok: true });
+  })
+  .patch("/team/:userId", async (c) => {
+    const { ctx, role } = authorize(c, "team.manage");
+    const body = await jsonBody(c, ChangeRole);
+    const db = platformDb(c.env.PLATFORM_DB);
+    const result = await changeMemberRole(
+      c.env,
+      db,
+      ctx.tenantId,
+      role,
+      c.req.param("userId"),
+      body.role,
+    );
+    if (result instanceof AppError) throw result;
+    if (result.from !== body.role) {
+      await audit(db, c.get("principal"), {
+        action: "team.role_change",
+        tenantId: ctx.tenantId,
+        target: result.member.userId,
+        detail: { from: result.from, to: body.role },
+        requestId: c.get("requestId"),
+      });
+    }
+    return c.json({ member: result.member });
+  })
+  .delete("/team/:userId", async (c) => {
+    const { ctx, role } = authorize(c, "team.manage");
+    const db = platformDb(c.env.PLATFORM_DB);
+    const removed = await removeMember(c.env, db, ctx.tenantId, role, c.req.param("userId"));
+    if (removed instanceof AppError) throw removed;
+    await audit(db, c.get("principal"), {
+      action: "team.remove",
+      tenantId: ctx.tenantId,
+      target: removed.userId,
+      detail: { role: removed.role },
+      requestId: c.get("requestId"),
+    });
+    return c.json({ ok: true });
+  })
+  .post("/team/:userId/reset-link", async (c) => {
+    const { ctx } = authorize(c, "team.reset_link");
+    const db = platformDb(c.env.PLATFORM_DB);
+    const member = await resettableMember(db, ctx.tenantId, c.req.param("userId"));
+    if (member instanceof AppError) throw member;
+    const principal = requirePrincipal(c);
+    const issued = await issueLink(db, {
+      kind: "reset",
+      email: member.email,
+      tenantId: ctx.tenantId,
+      role: null,
+      createdBy: principal.kind === "user" ? principal.userId : null,
+    });
+    await audit(db, principal, {
+      action: "team.reset_link",
+      tenantId: ctx.tenantId,
+      target: member.userId,
+      requestId: c.get("requestId"),
+    });
+    return c.json(
+      { link: acceptLink(c.env, issued.token), expiresAt: issued.invitation.expiresAt },
+      201,
+    );
+  })
+
+  // ---- API keys ----
+  .get("/api-keys", async (c) => {
+    const { ctx } = authorize(c, "api_keys.read");
+    return c.json({ apiKeys: await listApiKeys(platformDb(c.env.PLATFORM_DB), ctx.tenantId) });
+  })
+  .post("/api-keys", async (c) => {
+    const { ctx } = authorize(c, "api_keys.manage");
+    const body = await jsonBody(c, CreateApiKeyRequest);
+    const db = platformDb(c.env.PLATFORM_DB);
+    const principal = requirePrincipal(c);
+    const created = await createApiKey(
+      db,
+      ctx.tenantId,
+      body.name,
+      principal.kind === "user" ? principal.userId : null,
+    );
+    await audit(db, principal, {
+      action: "api_key.create",
+      tenantId: ctx.tenantId,
+      target: created.prefix,
+      detail: { name: body.name },
+      requestId: c.get("requestId"),
+    });
+    return c.json({ apiKey: created }, 201);
+  })
+  .delete("/api-keys/:id", async (c) => {
+    const { ctx } = authorize(c, "api_keys.manage");
+    const db = platformDb(c.env.PLATFORM_DB);
+    const revoked = await revokeApiKey(db, ctx.tenantId, c.req.param("id"));
+    if (!revoked) throw notFound("No such API key");
+    await audit(db, c.get("principal"), {
+      action: "api_key.revoke",
+      tenantId: ctx.tenantId,
+      target: revoked.prefix,
+      requestId: c.get("requestId"),
+    });
+    return c.json({ apiKey: revoked });
+  })
+
+  // ---- bring-your-own keys (write-only) ----
+  .get("/secrets", async (c) => {
+    const { ctx } = authorize(c, "secrets.read");
+    return c.json({
+      secrets: await listTenantSecrets(c.env, ctx.tenantId),
+      names: SecretName.options,
+    });
+  })
+  .put("/secrets/:name", async (c) => {
+    const { ctx } = authorize(c, "secrets.manage");
+    const name = secretName(c.req.param("name"));
+    const body = await jsonBody(c, SetSecretRequest);
+    await setTenantSecret(c.env, ctx.tenantId, name, body.value);
+    await audit(platformDb(c.env.PLATFORM_DB), c.get("principal"), {
+      action: "secret.set",
+      tenantId: ctx.tenantId,
+      target: name,
+      requestId: c.get("requestId"),
+    });
+    const set = (await listTenantSecrets(c.env, ctx.tenantId)).find((s) => s.name === name);
+    return c.json({ secret: set ?? { name, updatedAt: new Date().toISOString() } });
+  })
+  .delete("/secrets/:name", async (c) => {
+    const { ctx } = authorize(c, "secrets.manage");
+    const name = secretName(c.req.param("name"));
+    await deleteTenantSecret(c.env, ctx.tenantId, name);
+    await audit(platformDb(c.env.PLATFORM_DB), c.get("principal"), {
+      action: "secret.delete",
+      tenantId: ctx.tenantId,
+      target: name,
+      requestId: c.get("requestId"),
+    });
+    return c.json({ ok: true });
+  })
+
+  // ---- the tenant's audit log ----
+  .get("/audit", async (c) => {
+    const { ctx } = authorize(c, "audit.read");
+    const query = queryWith(c, TenantAuditQuery);
+    return c.json(
+      await queryAuditLog(platformDb(c.env.PLATFORM_DB), { ...query, tenantId: ctx.tenantId }),
+    );
+  });
