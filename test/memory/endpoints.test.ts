@@ -1,0 +1,299 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../../workers/auth/api-keys";
+import { platformDb } from "../../workers/db/handles";
+import { SHARED_CALLER_PHONE } from "../../workers/seed/demo-data";
+import { api, seedDemoTenants } from "../support/api";
+import { freshTenant, uniquePhone } from "./support";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+let key = "";
+let tenantId = "";
+
+beforeAll(async () => {
+  const t = await freshTenant();
+  key = t.apiKey;
+  tenantId = t.id;
+});
+
+const as = () => ({ auth: { apiKey: key } });
+
+describe("memory endpoints", () => {
+  it("stores with POST /v1/memories and lists with GET /v1/memories, carrying customer_id and user_id", async () => {
+    const phone = uniquePhone();
+    const created = await api<Json>("POST", "/v1/memories", {
+      ...as(),
+      body: {
+        user_id: phone.slice(2),
+        type: "vehicle",
+        key: "car",
+        value: "Drives a 2012 Toyota Camry",
+      },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ customer_id: tenantId, user_id: phone, outcome: "added" });
+    const listed = await api<Json>(
+      "GET",
+      `/v1/memories?user_id=${encodeURIComponent(phone)}`,
+      as(),
+    );
+    expect(listed.body).toMatchObject({ customer_id: tenantId, user_id: phone, count: 1 });
+  });
+
+  it("answers 403 when customer_id names another tenant", async () => {
+    const res = await api<Json>("GET", `/v1/memories?customer_id=tnt_demo_smith`, as());
+    expect(res.status).toBe(403);
+  });
+
+  it("answers 401 without an API key", async () => {
+    expect((await api("GET", "/v1/memories")).status).toBe(401);
+  });
+
+  it("names the problem for a bad phone, an unknown type and an oversized value", async () => {
+    const badPhone = await api<Json>("POST", "/v1/memories", {
+      ...as(),
+      body: { user_id: "call me", type: "fact", key: "k", value: "v" },
+    });
+    expect(badPhone.status).toBe(400);
+    expect(badPhone.body.error.message).toContain("user_id");
+    const badType = await api<Json>("POST", "/v1/memories", {
+      ...as(),
+      body: { user_id: uniquePhone(), type: "horoscope", key: "k", value: "v" },
+    });
+    expect(badType.status).toBe(400);
+    expect(badType.body.error.message).toContain("type");
+    const big = await api<Json>("POST", "/memory/store", {
+      ...as(),
+      body: { user_id: uniquePhone(), content: "x".repeat(2001) },
+    });
+    expect(big.status).toBe(400);
+    expect(big.body.error.message).toContain("2000");
+    const badPath = await api<Json>("GET", "/caller/profile/not-a-number", as());
+    expect(badPath.status).toBe(400);
+  });
+
+  it("answers an unknown caller with an empty profile, not a 404", async () => {
+    const phone = uniquePhone();
+    const res = await api<Json>("GET", `/caller/profile/${encodeURIComponent(phone)}`, as());
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      customer_id: tenantId,
+      user_id: phone,
+      known: false,
+      profile: {},
+    });
+  });
+
+  it("applies a profile patch through /memory/store and rejects its invalid parts with their paths", async () => {
+    const phone = uniquePhone();
+    const res = await api<Json>("POST", "/memory/store", {
+      ...as(),
+      body: {
+        user_id: phone,
+        content: "Mentioned a new puppy",
+        profile: { first_name: "Ana", no_such_field: 1 },
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.profile.applied).toContain("first_name");
+    expect(res.body.profile.rejected[0].path).toBe("no_such_field");
+    const profile = await api<Json>("GET", `/caller/profile/${encodeURIComponent(phone)}`, as());
+    expect(profile.body).toMatchObject({ known: true, first_name: "Ana" });
+    const allBad = await api<Json>("POST", "/memory/store", {
+      ...as(),
+      body: { user_id: phone, profile: { no_such_field: 1 } },
+    });
+    expect(allBad.status).toBe(422);
+    expect(allBad.body.error.message).toContain("no_such_field");
+  });
+
+  it("retrieves with hybrid search and builds the enriched context", async () => {
+    const phone = uniquePhone();
+    await api("POST", "/memory/store", {
+      ...as(),
+      body: {
+        user_id: phone,
+        type: "preference",
+        key: "contact_time",
+        content: "Prefers text messages over calls",
+      },
+    });
+    const found = await api<Json>("POST", "/memory/retrieve", {
+      ...as(),
+      body: { user_id: phone, query: "prefer texting" },
+    });
+    expect(found.status).toBe(200);
+    expect(found.body.results[0].value).toBe("Prefers text messages over calls");
+    const context = await api<Json>(
+      "GET",
+      `/v2/context/enriched?user_id=${encodeURIComponent(phone)}`,
+      as(),
+    );
+    expect(context.body.context.known).toBe(true);
+    expect(context.body.prompt).toContain("Prefers text messages over calls");
+  });
+
+  it("processes an ingested transcript with POST /v2/process-call (no LLM: extractive, pending)", async () => {
+    const phone = uniquePhone();
+    const res = await api<Json>("POST", "/v2/process-call", {
+      ...as(),
+      body: {
+        user_id: phone,
+        transcript: [
+          { speaker: "agent", text: "Thanks for calling, how can I help?" },
+          {
+            speaker: "caller",
+            text: "I want to add my son to my auto policy. He just turned sixteen.",
+          },
+          { speaker: "agent", text: "I will send you a quote tomorrow." },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.result).toMatchObject({ status: "pending_llm", summaryMethod: "extractive" });
+    const again = await api<Json>("POST", "/v2/process-call", {
+      ...as(),
+      body: { call_sid: res.body.call_sid },
+    });
+    expect(again.body.result).toMatchObject({ status: "pending_llm", unchanged: true });
+    const missing = await api<Json>("POST", "/v2/process-call", {
+      ...as(),
+      body: { call_sid: "CA00000000000000000000000000000000" },
+    });
+    expect(missing.status).toBe(404);
+  });
+
+  it("forgets a caller: receipt with counts, nothing searchable after", async () => {
+    const phone = uniquePhone();
+    await api("POST", "/v1/memories", {
+      ...as(),
+      body: { user_id: phone, type: "fact", key: "pet", value: "Has a parrot called Kiwi" },
+    });
+    await api("POST", "/v1/memories", {
+      ...as(),
+      body: { user_id: phone, type: "fact", key: "pet", value: "Has a parrot called Mango" },
+    });
+    const res = await api<Json>("DELETE", `/caller/${encodeURIComponent(phone)}`, as());
+    expect(res.status).toBe(200);
+    expect(res.body.receipt).toMatchObject({
+      known: true,
+      erased: { caller: 1, memories: 2, vectors: 2 },
+    });
+    const search = await api<Json>("POST", "/memory/retrieve", {
+      ...as(),
+      body: { query: "parrot Kiwi Mango" },
+    });
+    expect(search.body.results).toEqual([]);
+    const profile = await api<Json>("GET", `/caller/profile/${encodeURIComponent(phone)}`, as());
+    expect(profile.body.known).toBe(false);
+    const again = await api<Json>("POST", "/v2/forget", { ...as(), body: { user_id: phone } });
+    expect(again.body.receipt).toMatchObject({ known: false, erased: { memories: 0 } });
+  });
+
+  it("forgets through the tenant-admin route too", async () => {
+    const phone = uniquePhone();
+    await api("POST", "/v1/memories", {
+      ...as(),
+      body: { user_id: phone, type: "note", key: "n", value: "Likes jazz" },
+    });
+    const res = await api<Json>(
+      "POST",
+      `/api/tenants/${tenantId}/callers/${encodeURIComponent(phone)}/forget`,
+      as(),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.receipt.erased.memories).toBe(1);
+  });
+
+  it("lists the memory endpoints in the OpenAPI document", async () => {
+    const doc = await api<Json>("GET", "/api/openapi.json");
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe("3.1.0");
+    for (const path of [
+      "/v1/memories",
+      "/v2/context/enriched",
+      "/v2/process-call",
+      "/caller/profile/{phone}",
+      "/memory/store",
+      "/memory/retrieve",
+    ])
+      expect(Object.keys(doc.body.paths)).toContain(path);
+  });
+});
+
+describe("isolation: the same phone in three tenants", () => {
+  const TENANTS = ["tnt_demo_peterson", "tnt_demo_smith", "tnt_demo_johnson"] as const;
+  const keys: Record<string, string> = {};
+  beforeAll(async () => {
+    await seedDemoTenants();
+    for (const id of TENANTS)
+      keys[id] = (
+        await createApiKey(platformDb(env.PLATFORM_DB), id, "memory isolation", null)
+      ).key;
+    for (const id of TENANTS)
+      await api("POST", "/v1/memories", {
+        auth: { apiKey: keys[id] ?? "" },
+        body: {
+          user_id: SHARED_CALLER_PHONE,
+          type: "note",
+          key: "secret_word",
+          value: `The secret word at ${id} is ${id.slice(9)}word`,
+        },
+      });
+  });
+  const phone = encodeURIComponent(SHARED_CALLER_PHONE);
+
+  it("shows each tenant only its own caller on every endpoint", async () => {
+    for (const id of TENANTS) {
+      const auth = { auth: { apiKey: keys[id] ?? "" } };
+      const others = TENANTS.filter((t) => t !== id).map((t) => t.slice(9));
+      const bodies = [
+        (await api<Json>("GET", `/v1/memories?user_id=${phone}`, auth)).body,
+        (await api<Json>("GET", `/v1/memories`, auth)).body,
+        (
+          await api<Json>("POST", "/memory/retrieve", {
+            ...auth,
+            body: { user_id: SHARED_CALLER_PHONE, query: "secret word" },
+          })
+        ).body,
+        (
+          await api<Json>("POST", "/memory/retrieve", {
+            ...auth,
+            body: {
+              query: `secret word ${others.join(" ")} ${others.map((o) => `${o}word`).join(" ")}`,
+            },
+          })
+        ).body,
+        (await api<Json>("GET", `/v2/context/enriched?user_id=${phone}`, auth)).body,
+        (await api<Json>("GET", `/caller/profile/${phone}`, auth)).body,
+      ];
+      for (const body of bodies) {
+        expect(body.customer_id).toBe(id);
+        // The search answer echoes the query (which names the other tenants' words): check the rest.
+        const text = JSON.stringify({ ...body, query: undefined });
+        for (const o of others) expect(text).not.toContain(`${o}word`);
+      }
+      const retrieved = bodies[2] as Json;
+      expect(retrieved.results[0].value).toContain(`${id.slice(9)}word`);
+    }
+  });
+
+  it("refuses another tenant's customer_id on every endpoint", async () => {
+    const auth = { auth: { apiKey: keys.tnt_demo_peterson ?? "" } };
+    const c = "customer_id=tnt_demo_smith";
+    expect((await api("GET", `/v1/memories?${c}`, auth)).status).toBe(403);
+    expect((await api("GET", `/v2/context/enriched?user_id=${phone}&${c}`, auth)).status).toBe(403);
+    expect((await api("GET", `/caller/profile/${phone}?${c}`, auth)).status).toBe(403);
+    for (const [path, body] of [
+      ["/v1/memories", { user_id: SHARED_CALLER_PHONE, type: "note", key: "k", value: "v" }],
+      ["/memory/store", { user_id: SHARED_CALLER_PHONE, content: "v" }],
+      ["/memory/retrieve", { query: "secret" }],
+      ["/v2/process-call", { call_sid: "CA00000000000000000000000000000001" }],
+      ["/v2/forget", { user_id: SHARED_CALLER_PHONE }],
+    ] as const)
+      expect(
+        (await api("POST", path, { ...auth, body: { ...body, customer_id: "tnt_demo_smith" } }))
+          .status,
+      ).toBe(403);
+  });
+});

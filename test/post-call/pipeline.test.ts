@@ -1,0 +1,250 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { listMemories } from "../../workers/memory/memories";
+import { OpenAiLlm } from "../../workers/post-call/llm";
+import { handlePostCallBatch } from "../../workers/post-call/consumer";
+import { runPostCall } from "../../workers/post-call/pipeline";
+import type { TenantContext } from "../../workers/tenancy/tenant-context";
+import { freshTenant, uniquePhone } from "../memory/support";
+
+let ctx: TenantContext;
+let tenantId = "";
+beforeAll(async () => {
+  const t = await freshTenant();
+  ctx = t.ctx;
+  tenantId = t.id;
+});
+
+let sidCounter = 0;
+async function recordCall(phone: string): Promise<string> {
+  sidCounter += 1;
+  const callSid = `CA${Date.now().toString(16)}${String(sidCounter).padStart(6, "0")}`;
+  const turns = [
+    ["agent", "Thanks for calling, this is Barbara."],
+    ["caller", "Hi, I replaced my Camry with a 2021 Toyota RAV4 and need it on my policy."],
+    ["agent", "I will update the policy and call you back tomorrow with the new premium."],
+  ];
+  await ctx.d1.batch([
+    ctx.d1
+      .prepare(
+        "INSERT INTO calls (call_sid, from_number, to_number, status, started_at, ended_at) VALUES (?, ?, '+19497071290', 'completed', ?, ?)",
+      )
+      .bind(callSid, phone, "2026-06-01T10:00:00.000Z", "2026-06-01T10:05:00.000Z"),
+    ...turns.map(([speaker, text], seq) =>
+      ctx.d1
+        .prepare(
+          "INSERT INTO transcript_turns (call_sid, seq, speaker, text, at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(callSid, seq, speaker ?? "agent", text ?? "", "2026-06-01T10:00:00.000Z"),
+    ),
+  ]);
+  return callSid;
+}
+
+/** A stand-in OpenAI server: answers chat completions by the response_format schema name. */
+function fakeOpenAi(answers: Record<string, unknown>) {
+  const calls: string[] = [];
+  const fetchFn = vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
+    const body = JSON.parse(String(init?.body)) as {
+      response_format: { json_schema: { name: string; strict: boolean } };
+    };
+    const name = body.response_format.json_schema.name;
+    calls.push(name);
+    return Response.json({
+      id: "chatcmpl-test",
+      object: "chat.completion",
+      created: 0,
+      model: "gpt-4o-mini",
+      choices: [
+        {
+          index: 0,
+          finish_reason: "stop",
+          message: { role: "assistant", content: JSON.stringify(answers[name] ?? {}) },
+        },
+      ],
+    });
+  });
+  const llm = new OpenAiLlm({
+    apiKey: "sk-test",
+    baseURL: "http://llm.test/v1",
+    fetch: fetchFn as unknown as typeof fetch,
+  });
+  return { llm, calls };
+}
+
+const ANSWERS = {
+  call_summary: {
+    summary: "John swapped his Camry for a 2021 RAV4; agent will call back with the premium.",
+    sentiment: "positive",
+    open_items: [{ key: "callback_premium", text: "Call back with the new RAV4 premium" }],
+    metrics: {
+      sentiment: 0.8,
+      satisfaction: 0.7,
+      patience: 0.9,
+      friendliness: 0.8,
+      urgency: 0.3,
+      verbosity: 0.4,
+    },
+  },
+  call_facts: {
+    facts: [
+      {
+        type: "vehicle",
+        key: "car",
+        value: "Drives a 2021 Toyota RAV4",
+        turn: 1,
+        confidence: 0.95,
+      },
+    ],
+    resolved_open_items: [],
+    profile_patch_json: JSON.stringify({ first_name: "John", not_a_field: true }),
+  },
+};
+
+describe("post-call pipeline", () => {
+  it("without an LLM stores an extractive summary and leaves the LLM steps pending", async () => {
+    const phone = uniquePhone();
+    const callSid = await recordCall(phone);
+    const outcome = await runPostCall(ctx, callSid, { llm: null });
+    expect(outcome).toMatchObject({
+      status: "pending_llm",
+      summaryMethod: "extractive",
+      steps: { caller: "done", summary: "pending", facts: "pending", embeddings: "done" },
+    });
+    const summary = await ctx.d1
+      .prepare("SELECT summary, method FROM call_summaries WHERE call_sid = ?")
+      .bind(callSid)
+      .first<{ summary: string; method: string }>();
+    expect(summary?.method).toBe("extractive");
+    expect(summary?.summary).toContain("RAV4");
+    const job = await ctx.d1
+      .prepare("SELECT status FROM post_call_jobs WHERE call_sid = ?")
+      .bind(callSid)
+      .first<{ status: string }>();
+    expect(job?.status).toBe("pending_llm");
+  });
+
+  it("with an LLM stores the summary, facts, profile patch and metrics", async () => {
+    const phone = uniquePhone();
+    const callSid = await recordCall(phone);
+    const { llm } = fakeOpenAi(ANSWERS);
+    const outcome = await runPostCall(ctx, callSid, { llm });
+    expect(outcome).toMatchObject({ status: "done", summaryMethod: "llm", facts: { added: 1 } });
+    expect(outcome.profileRejected.map((r) => r.path)).toEqual(["not_a_field"]);
+    const memories = await listMemories(ctx, { phone, limit: 10 });
+    expect(memories.map((m) => m.value).sort()).toEqual([
+      "Call back with the new RAV4 premium",
+      "Drives a 2021 Toyota RAV4",
+    ]);
+    expect(memories.find((m) => m.key === "car")?.source.callSid).toBe(callSid);
+    const caller = await ctx.d1
+      .prepare("SELECT first_name, call_count FROM callers WHERE phone = ?")
+      .bind(phone)
+      .first<{ first_name: string; call_count: number }>();
+    expect(caller).toEqual({ first_name: "John", call_count: 1 });
+    const avg = await ctx.d1
+      .prepare(
+        "SELECT average, samples FROM personality_averages WHERE metric = 'patience' AND caller_id = (SELECT id FROM callers WHERE phone = ?)",
+      )
+      .bind(phone)
+      .first();
+    expect(avg).toEqual({ average: 0.9, samples: 1 });
+  });
+
+  it("changes nothing when the same job is delivered twice", async () => {
+    const phone = uniquePhone();
+    const callSid = await recordCall(phone);
+    const first = fakeOpenAi(ANSWERS);
+    await runPostCall(ctx, callSid, { llm: first.llm });
+    const second = fakeOpenAi(ANSWERS);
+    const again = await runPostCall(ctx, callSid, { llm: second.llm });
+    expect(again).toMatchObject({ status: "done", unchanged: true });
+    expect(second.calls).toEqual([]);
+    const caller = await ctx.d1
+      .prepare("SELECT call_count FROM callers WHERE phone = ?")
+      .bind(phone)
+      .first<{ call_count: number }>();
+    expect(caller?.call_count).toBe(1);
+  });
+
+  it("runs the pending LLM steps later, replacing the extractive summary", async () => {
+    const phone = uniquePhone();
+    const callSid = await recordCall(phone);
+    await runPostCall(ctx, callSid, { llm: null });
+    const { llm, calls } = fakeOpenAi(ANSWERS);
+    const outcome = await runPostCall(ctx, callSid, { llm });
+    expect(outcome.status).toBe("done");
+    expect(calls).toEqual(["call_summary", "call_facts"]);
+    const summary = await ctx.d1
+      .prepare("SELECT method FROM call_summaries WHERE call_sid = ?")
+      .bind(callSid)
+      .first<{ method: string }>();
+    expect(summary?.method).toBe("llm");
+  });
+
+  it("keeps steps retryable when the model answers off-schema", async () => {
+    const phone = uniquePhone();
+    const callSid = await recordCall(phone);
+    const { llm } = fakeOpenAi({ call_summary: { summary: "" } });
+    await expect(runPostCall(ctx, callSid, { llm })).rejects.toThrow(/schema/);
+    const job = await ctx.d1
+      .prepare("SELECT status, steps FROM post_call_jobs WHERE call_sid = ?")
+      .bind(callSid)
+      .first<{ status: string; steps: string }>();
+    expect(job?.status).toBe("failed");
+    expect(JSON.parse(job?.steps ?? "{}")).toMatchObject({ caller: "done" });
+  });
+});
+
+function message(body: unknown, id: string) {
+  return { id, body, attempts: 1, timestamp: new Date(), ack: vi.fn(), retry: vi.fn() };
+}
+
+describe("post-call queue consumer", () => {
+  it("dead-letters an unparseable message with a log line and still processes the rest of the batch", async () => {
+    const phone = uniquePhone();
+    const callSid = await recordCall(phone);
+    const send = vi.fn(async () => undefined);
+    const bad = message({ kind: "post_call", tenantId, callSid: "not-a-sid" }, "m1");
+    const good = message(
+      { kind: "post_call", tenantId, callSid, enqueuedAt: new Date().toISOString() },
+      "m2",
+    );
+    const batch = {
+      queue: "neurosphere-post-call",
+      messages: [bad, good],
+      ackAll: vi.fn(),
+      retryAll: vi.fn(),
+    };
+    await handlePostCallBatch(
+      batch as unknown as MessageBatch<unknown>,
+      { ...env, POST_CALL_DLQ: { send } as unknown as Queue<unknown> },
+      { llmFor: async () => null },
+    );
+    expect(send).toHaveBeenCalledWith(
+      expect.objectContaining({ reason: "unparseable", messageId: "m1" }),
+    );
+    expect(bad.ack).toHaveBeenCalled();
+    expect(good.ack).toHaveBeenCalled();
+    const job = await ctx.d1
+      .prepare("SELECT status FROM post_call_jobs WHERE call_sid = ?")
+      .bind(callSid)
+      .first<{ status: string }>();
+    expect(job?.status).toBe("pending_llm");
+  });
+
+  it("retries with backoff when a step fails", async () => {
+    const phone = uniquePhone();
+    const callSid = await recordCall(phone);
+    const msg = message(
+      { kind: "post_call", tenantId, callSid, enqueuedAt: new Date().toISOString() },
+      "m3",
+    );
+    const { llm } = fakeOpenAi({});
+    await handlePostCallBatch({ messages: [msg] } as unknown as MessageBatch<unknown>, env, {
+      llmFor: async () => llm,
+    });
+    expect(msg.retry).toHaveBeenCalledWith({ delaySeconds: 10 });
+    expect(msg.ack).not.toHaveBeenCalled();
+  });
+});

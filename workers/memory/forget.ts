@@ -1,0 +1,102 @@
+/**
+ * Forgetting a caller: everything this tenant holds about one phone number is erased in one
+ * transaction (memories and their history, vectors, calls, transcripts, summaries, metrics
+ * and averages, messages, leads, queued SMS, post-call job state, the caller row), and a
+ * receipt of counts is returned. Vectors go first: Vectorize needs the memory ids to delete.
+ * Nothing of the caller is searchable afterwards (FTS rows go with the memories' trigger).
+ */
+import { z } from "zod";
+import { findCallerByPhone } from "../callers/callers";
+import type { TenantContext } from "../tenancy/tenant-context";
+import { memoryServices } from "./services";
+
+export const ErasedCounts = z.object({
+  caller: z.number().int(),
+  memories: z.number().int(),
+  vectors: z.number().int(),
+  calls: z.number().int(),
+  transcriptTurns: z.number().int(),
+  summaries: z.number().int(),
+  personalityMetrics: z.number().int(),
+  personalityAverages: z.number().int(),
+  messages: z.number().int(),
+  leads: z.number().int(),
+  leadEvents: z.number().int(),
+  smsOutbox: z.number().int(),
+  postCallJobs: z.number().int(),
+});
+export type ErasedCounts = z.infer<typeof ErasedCounts>;
+
+export const ForgetReceipt = z.object({
+  phone: z.string(),
+  /** False when the tenant had no caller with this number (nothing to erase). */
+  known: z.boolean(),
+  erased: ErasedCounts,
+  erasedAt: z.string(),
+});
+export type ForgetReceipt = z.infer<typeof ForgetReceipt>;
+
+const zero: ErasedCounts = {
+  caller: 0,
+  memories: 0,
+  vectors: 0,
+  calls: 0,
+  transcriptTurns: 0,
+  summaries: 0,
+  personalityMetrics: 0,
+  personalityAverages: 0,
+  messages: 0,
+  leads: 0,
+  leadEvents: 0,
+  smsOutbox: 0,
+  postCallJobs: 0,
+};
+
+export async function forgetCaller(ctx: TenantContext, phone: string): Promise<ForgetReceipt> {
+  const erasedAt = new Date().toISOString();
+  const caller = await findCallerByPhone(ctx, phone);
+  // Calls can exist without a caller row (a call that failed before the caller was created).
+  const callsOf = "(SELECT call_sid FROM calls WHERE caller_id = ?1 OR from_number = ?2)";
+  const callerId = caller?.id ?? "";
+  const vectors = caller ? await memoryServices(ctx).vectors.deleteByCaller(caller.id) : 0;
+
+  const steps: [keyof ErasedCounts | null, string][] = [
+    ["memories", "DELETE FROM memories WHERE caller_id = ?1"],
+    [null, "DELETE FROM memory_vectors WHERE caller_id = ?1"],
+    ["transcriptTurns", `DELETE FROM transcript_turns WHERE call_sid IN ${callsOf}`],
+    ["summaries", `DELETE FROM call_summaries WHERE caller_id = ?1 OR call_sid IN ${callsOf}`],
+    ["personalityMetrics", "DELETE FROM personality_metrics WHERE caller_id = ?1"],
+    ["personalityAverages", "DELETE FROM personality_averages WHERE caller_id = ?1"],
+    [
+      "messages",
+      `DELETE FROM messages WHERE caller_id = ?1 OR callback_number = ?2 OR call_sid IN ${callsOf}`,
+    ],
+    [
+      "leadEvents",
+      "DELETE FROM lead_events WHERE lead_id IN (SELECT id FROM leads WHERE caller_id = ?1 OR phone = ?2)",
+    ],
+    ["leads", "DELETE FROM leads WHERE caller_id = ?1 OR phone = ?2"],
+    ["smsOutbox", `DELETE FROM sms_outbox WHERE call_sid IN ${callsOf}`],
+    ["postCallJobs", `DELETE FROM post_call_jobs WHERE call_sid IN ${callsOf}`],
+    ["calls", "DELETE FROM calls WHERE caller_id = ?1 OR from_number = ?2"],
+    ["caller", "DELETE FROM callers WHERE id = ?1"],
+  ];
+  // D1 counts the FTS trigger's writes in `changes`, so memories are counted in the same transaction.
+  const countMemories = ctx.d1
+    .prepare("SELECT COUNT(*) AS n FROM memories WHERE caller_id = ?1")
+    .bind(callerId);
+  const [counted, ...results] = await ctx.d1.batch<{ n: number }>([
+    countMemories,
+    ...steps.map(([, sql]) =>
+      sql.includes("?2")
+        ? ctx.d1.prepare(sql).bind(callerId, phone)
+        : ctx.d1.prepare(sql).bind(callerId),
+    ),
+  ]);
+  const erased: ErasedCounts = { ...zero, vectors };
+  steps.forEach(([name], i) => {
+    if (name && name !== "memories") erased[name] += results[i]?.meta.changes ?? 0;
+  });
+  erased.memories = counted?.results[0]?.n ?? 0;
+  return { phone, known: caller !== null, erased, erasedAt };
+}

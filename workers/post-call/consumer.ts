@@ -1,0 +1,121 @@
+/**
+ * The POST_CALL_QUEUE consumer. Each message is handled on its own, so one bad message never
+ * fails the batch:
+ * - a body that is not a PostCallJob → logged, sent to the dead-letter queue, acked;
+ * - a tenant that no longer takes work (unknown, offboarded, suspended) → logged, dead-lettered, acked;
+ * - a tenant database not ready, or any transient failure (LLM, D1) → retried with backoff;
+ *   after `max_retries` (wrangler.toml) the platform moves it to the dead-letter queue itself.
+ */
+import type { Env } from "../env";
+import { log } from "../observability/log";
+import { resolveTenant } from "../tenancy/tenant-context";
+import type { LlmClient } from "./llm";
+import { llmClientFor } from "./llm";
+import { PostCallJob } from "./post-call-job.schema";
+import { runPostCall } from "./pipeline";
+
+export interface ConsumerDeps {
+  llmFor?: (env: Env, tenantId: string) => Promise<LlmClient | null>;
+}
+
+/** 10 s, 20 s, 40 s … capped at 10 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(600, 10 * 2 ** Math.max(0, attempts - 1));
+}
+
+async function deadLetter(
+  env: Env,
+  message: Message<unknown>,
+  reason: string,
+  detail: Record<string, unknown>,
+): Promise<void> {
+  if (!env.POST_CALL_DLQ) {
+    log("error", "post_call.dlq_missing", { messageId: message.id, reason });
+    message.ack();
+    return;
+  }
+  try {
+    await env.POST_CALL_DLQ.send({
+      reason,
+      messageId: message.id,
+      attempts: message.attempts,
+      receivedAt: new Date().toISOString(),
+      body: message.body,
+      ...detail,
+    });
+    message.ack();
+  } catch (err) {
+    // Could not dead-letter it now: let the queue retry (and dead-letter it after max_retries).
+    log("error", "post_call.dlq_send_failed", {
+      messageId: message.id,
+      message: err instanceof Error ? err.message : String(err),
+    });
+    message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+  }
+}
+
+export async function handlePostCallMessage(
+  message: Message<unknown>,
+  env: Env,
+  deps: ConsumerDeps = {},
+): Promise<void> {
+  const parsed = PostCallJob.safeParse(message.body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+      .join("; ");
+    log("error", "post_call.unparseable_message", { messageId: message.id, issues });
+    await deadLetter(env, message, "unparseable", { issues });
+    return;
+  }
+  const job = parsed.data;
+  const fields = { tenantId: job.tenantId, callSid: job.callSid, messageId: message.id };
+  const resolution = await resolveTenant(env, { kind: "queue", tenantId: job.tenantId });
+  if (!resolution.ok) {
+    if (resolution.reason === "binding_missing" || resolution.reason === "unmigrated") {
+      log("warn", "post_call.tenant_not_ready", { ...fields, reason: resolution.reason });
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      return;
+    }
+    log("error", "post_call.tenant_unavailable", { ...fields, reason: resolution.reason });
+    await deadLetter(env, message, `tenant_${resolution.reason}`, {});
+    return;
+  }
+  try {
+    const llm = await (deps.llmFor ?? llmClientFor)(env, job.tenantId);
+    const outcome = await runPostCall(resolution.ctx, job.callSid, { llm });
+    if (outcome.status === "missing")
+      log("warn", "post_call.call_missing", {
+        ...fields,
+        note: "no calls row (forgotten or never written)",
+      });
+    message.ack();
+  } catch (err) {
+    log("warn", "post_call.retry", {
+      ...fields,
+      attempts: message.attempts,
+      message: err instanceof Error ? err.message.slice(0, 300) : String(err),
+    });
+    message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+  }
+}
+
+export async function handlePostCallBatch(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  deps: ConsumerDeps = {},
+): Promise<void> {
+  for (const message of batch.messages) {
+    try {
+      await handlePostCallMessage(message, env, deps);
+    } catch (err) {
+      // Only reachable if logging or resolution itself threw: never fail the whole batch.
+      log("error", "post_call.handler_failed", {
+        messageId: message.id,
+        message: err instanceof Error ? err.message : String(err),
+      });
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}
