@@ -38,6 +38,8 @@ export default defineConfig(async () => {
             PLATFORM_ADMIN_PASSWORD: "correct horse battery staple",
             OPENAI_REALTIME_URL: inject("realtimeSimUrl"),
             OPENAI_BASE_URL: inject("realtimeSimHttpBaseUrl"),
+            // Live-call tests redirect calls (transfer) through the Twilio REST simulator.
+            TWILIO_API_BASE_URL: inject("twilioRestUrl"),
           },
         },
       })),

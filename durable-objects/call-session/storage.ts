@@ -5,6 +5,7 @@
  * - `meta`            CallMeta: who, when, the call's phase, tools used, token totals, deadlines.
  * - `turn:<seq 6d>`   one transcript turn each, written the moment it completes, so a socket
  *                     that dies (or a deploy) loses nothing, and a new stream restores them.
+ *                     An agent turn the caller cut off is rewritten to what was heard.
  *
  * Writes are synchronous and coalesced by the runtime; the output gate holds outgoing messages
  * until they are durable.
@@ -74,13 +75,23 @@ export class CallStore {
     return [...this.kv.list<TranscriptTurn>({ prefix: TURN_PREFIX })].map(([, turn]) => turn);
   }
 
-  appendTurn(speaker: TranscriptTurn["speaker"], text: string, at = new Date()): TranscriptTurn {
+  appendTurn(
+    speaker: TranscriptTurn["speaker"],
+    text: string,
+    extra: Pick<TranscriptTurn, "interrupted"> = {},
+    at = new Date(),
+  ): TranscriptTurn {
     const last = [
       ...this.kv.list<TranscriptTurn>({ prefix: TURN_PREFIX, reverse: true, limit: 1 }),
     ];
     const seq = (last[0]?.[1].seq ?? 0) + 1;
-    const turn: TranscriptTurn = { seq, speaker, text, at: at.toISOString() };
-    this.kv.put(`${TURN_PREFIX}${String(seq).padStart(6, "0")}`, turn);
+    const turn: TranscriptTurn = { seq, speaker, text, at: at.toISOString(), ...extra };
+    this.replaceTurn(turn);
     return turn;
+  }
+
+  /** Rewrites a stored turn (an agent turn the caller cut off keeps only what was heard). */
+  replaceTurn(turn: TranscriptTurn): void {
+    this.kv.put(`${TURN_PREFIX}${String(turn.seq).padStart(6, "0")}`, turn);
   }
 }

@@ -5,11 +5,16 @@
  *   what the platform sends and echoing marks as Twilio does at playout (or on demand).
  * - `useScript` / `simSessions`: per-key scripts in the simulator (test/setup/global-sims.ts).
  */
-import { env, SELF } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { vi } from "vitest";
 import type { TwilioOutboundMessage } from "../../durable-objects/call-session/protocol/twilio-media.schema";
 import { parseTwilioOutboundMessage } from "../../durable-objects/call-session/protocol/twilio-media.schema";
 import type { RealtimeScript, SessionLog } from "../../tools/sim/realtime-server";
+import type { CallSession } from "../../durable-objects/call-session/call-session.do";
+import type { CallMeta } from "../../durable-objects/call-session/storage";
+import { CallStore } from "../../durable-objects/call-session/storage";
+import type { TenantContext } from "../../workers/tenancy/tenant-context";
+import { resolveTenant } from "../../workers/tenancy/tenant-context";
 import { setTenantSecret } from "../../workers/secrets/tenant-secrets";
 import { computeTwilioSignature } from "../../workers/twilio/signature";
 import { BASE } from "../support/api";
@@ -199,6 +204,16 @@ export class FakeTwilio {
     }
   }
 
+  /** A keypad press, as Twilio reports it. */
+  dtmf(digit: string): void {
+    this.send({
+      event: "dtmf",
+      sequenceNumber: this.#next(),
+      streamSid: this.streamSid,
+      dtmf: { track: "inbound_track", digit },
+    });
+  }
+
   stop(): void {
     this.send({
       event: "stop",
@@ -245,4 +260,42 @@ export function until<T>(
     },
     { timeout, interval: 20 },
   );
+}
+
+// ---- the call object ----
+
+/** The tenant's data, as the platform sees it (for reading the call log). */
+export async function tenantCtx(tenantId: string): Promise<TenantContext> {
+  const resolved = await resolveTenant(env, { kind: "queue", tenantId });
+  if (!resolved.ok) throw new Error(resolved.reason);
+  return resolved.ctx;
+}
+
+function callObject(callSid: string) {
+  return env.CALL_SESSION.get(env.CALL_SESSION.idFromName(callSid));
+}
+
+/** The call object's stored state (null before a stream started). */
+export function callMeta(callSid: string): Promise<CallMeta | null> {
+  return runInDurableObject(callObject(callSid), (_instance: CallSession, state) =>
+    new CallStore(state.storage.kv).meta(),
+  );
+}
+
+/**
+ * Time passes for one of the call's deadlines: it is moved to now, and the object's alarm runs
+ * (as it would when the deadline came), so tests need not wait minutes.
+ */
+export async function reachDeadline(
+  callSid: string,
+  deadline: "rolloverAt" | "hangupAt" | "detachedAt",
+): Promise<void> {
+  const object = callObject(callSid);
+  await runInDurableObject(object, (_instance: CallSession, state) => {
+    new CallStore(state.storage.kv).updateMeta((m) => {
+      // A lost stream has a grace period after detachedAt; move it back past that.
+      m[deadline] = deadline === "detachedAt" ? Date.now() - 3_600_000 : Date.now() - 1;
+    });
+  });
+  await runDurableObjectAlarm(object);
 }

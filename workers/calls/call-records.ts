@@ -93,8 +93,25 @@ export async function applyCallStatus(
 export interface TranscriptTurn {
   seq: number;
   speaker: "caller" | "agent" | "system";
+  /** For an interrupted agent turn, only the words the caller heard. */
   text: string;
   at: string;
+  /** The caller cut this agent turn off after `heardMs` of its `audioMs` of audio. */
+  interrupted?: { heardMs: number; audioMs: number };
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(1);
+}
+
+/**
+ * The text stored in the call log: an interrupted agent turn says so, with how much was heard,
+ * so neither a reader nor the post-call summary takes unheard words as said.
+ */
+export function transcriptText(turn: TranscriptTurn): string {
+  if (!turn.interrupted) return turn.text;
+  const note = `[interrupted by the caller after ${seconds(turn.interrupted.heardMs)} s of ${seconds(turn.interrupted.audioMs)} s]`;
+  return turn.text ? `${turn.text}… ${note}` : note;
 }
 
 export interface FinalCallRecord {
@@ -151,7 +168,7 @@ export async function finaliseCall(
            SELECT ?1, ?2, ?3, ?4, ?5 WHERE ${guard}
            ON CONFLICT (call_sid, seq) DO NOTHING`,
         )
-        .bind(record.callSid, turn.seq, turn.speaker, turn.text, turn.at),
+        .bind(record.callSid, turn.seq, turn.speaker, transcriptText(turn), turn.at),
     ),
     ctx.d1
       .prepare(

@@ -1,0 +1,95 @@
+/**
+ * The Twilio side of one Media Stream: frames parsed (malformed ones logged and skipped, the
+ * call goes on), routed to handlers by event, and our messages sent back. The switch is
+ * exhaustive: a new message type in the schema must be routed here.
+ */
+import type { LogFields } from "../../workers/observability/log";
+import { log } from "../../workers/observability/log";
+import { assertNever } from "./protocol/assert-never";
+import type { TwilioInboundMessage, TwilioStartMessage } from "./protocol/twilio-media.schema";
+import { parseTwilioMessage } from "./protocol/twilio-media.schema";
+
+export interface TwilioStreamHandlers {
+  fields(extra?: LogFields): LogFields;
+  /** A failure here is logged and closes the stream (1011): the <Redirect> takes over. */
+  start(message: TwilioStartMessage): Promise<void>;
+  /** One 20 ms frame of the caller's audio (inbound track only). */
+  callerAudio(payload: string): void;
+  markPlayed(name: string): void;
+  digit(digit: string): void;
+  stop(): Promise<void>;
+  /** The socket closed or failed without a `stop`. */
+  lost(): void;
+}
+
+export class TwilioStream {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly on: TwilioStreamHandlers,
+  ) {
+    socket.addEventListener("message", (e) => this.#onFrame(e.data as unknown));
+    socket.addEventListener("close", () => on.lost());
+    socket.addEventListener("error", () => on.lost());
+  }
+
+  send(message: object): void {
+    try {
+      this.socket.send(JSON.stringify(message));
+    } catch {
+      // The socket is closing; its close handler decides what happens to the call.
+    }
+  }
+
+  close(code: number, reason: string): void {
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  #onFrame(data: unknown): void {
+    const parsed =
+      typeof data === "string"
+        ? parseTwilioMessage(data)
+        : { ok: false as const, reason: "binary frame" };
+    if (!parsed.ok) {
+      log("warn", "call.stream_message_skipped", this.on.fields({ reason: parsed.reason }));
+      return;
+    }
+    this.#route(parsed.message);
+  }
+
+  #route(message: TwilioInboundMessage): void {
+    switch (message.event) {
+      case "connected":
+        return;
+      case "start":
+        this.on.start(message).catch((err: unknown) => {
+          log("error", "call.start_failed", this.on.fields({ message: errorText(err) }));
+          this.close(1011, "internal error");
+        });
+        return;
+      case "media":
+        if (message.media.track === "inbound") this.on.callerAudio(message.media.payload);
+        return;
+      case "mark":
+        this.on.markPlayed(message.mark.name);
+        return;
+      case "dtmf":
+        this.on.digit(message.dtmf.digit);
+        return;
+      case "stop":
+        this.on.stop().catch((err: unknown) => {
+          log("error", "call.stop_failed", this.on.fields({ message: errorText(err) }));
+        });
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
