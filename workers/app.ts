@@ -1,8 +1,14 @@
 /** The Worker's HTTP surface: one chain, one error handler. */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { apiDocsRoutes } from "./admin/api-docs.routes";
+import { platformAdminRoutes } from "./admin/platform-admin.routes";
+import { tenantAdminRoutes } from "./admin/tenant-admin.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
+import { callRoutes } from "./calls/calls.routes";
+import { memoryRoutes } from "./memory/memory.routes";
+import { openApiRoutes } from "./openapi/registry";
 import type { AppEnv } from "./http/app-env";
 import { AppError, errorBody, handleError } from "./http/errors";
 import { requestContext } from "./http/request-context";
@@ -26,9 +32,21 @@ export const app = new Hono<AppEnv>()
     c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404),
   )
   .get("/health", (c) => c.json({ status: "ok", time: new Date().toISOString() }))
+  .route("/twilio", callRoutes)
   .use("/api/*", authenticate)
   .route("/api/auth", authRoutes)
+  // The admin routers go first: /api/platform/tenants (list) and the tenant tier's access policy.
+  .route("/api/platform", platformAdminRoutes)
   .route("/api/platform", platformRoutes)
-  .route("/api", tenantRoutes);
+  .route("/api/tenants/:tenantId", tenantAdminRoutes)
+  .route("/api", apiDocsRoutes)
+  .route("/api", tenantRoutes)
+  .route("/api", openApiRoutes)
+  // The memory service's paths, kept as the phone orchestrator calls them (API key auth).
+  .use("/v1/*", authenticate)
+  .use("/v2/*", authenticate)
+  .use("/caller/*", authenticate)
+  .use("/memory/*", authenticate)
+  .route("/", memoryRoutes);
 
 export type AppType = typeof app;

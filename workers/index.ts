@@ -1,8 +1,22 @@
+import { env as workerEnv } from "cloudflare:workers";
 import { app } from "./app";
 import type { Env } from "./env";
+import { configureMemory } from "./memory/services";
+import { handlePostCallBatch } from "./post-call/consumer";
 
 export { CallSession } from "../durable-objects/call-session/call-session.do";
 
+// Memory's embedder and vector store follow the bindings (AI, VECTORIZE). Set at module scope
+// too, because the call Durable Object runs memory code in isolates that may never see fetch.
+configureMemory(workerEnv);
+
 export default {
-  fetch: app.fetch,
+  fetch: (request, env, ctx) => {
+    configureMemory(env);
+    return app.fetch(request, env, ctx);
+  },
+  queue: async (batch, env) => {
+    configureMemory(env);
+    await handlePostCallBatch(batch, env);
+  },
 } satisfies ExportedHandler<Env>;
