@@ -8,6 +8,7 @@ import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
 import { callRoutes } from "./calls/calls.routes";
 import { memoryRoutes } from "./memory/memory.routes";
+import { messagingRoutes } from "./messaging/messaging.routes";
 import { openApiRoutes } from "./openapi/registry";
 import type { AppEnv } from "./http/app-env";
 import { AppError, errorBody, handleError } from "./http/errors";
@@ -33,6 +34,7 @@ export const app = new Hono<AppEnv>()
   )
   .get("/health", (c) => c.json({ status: "ok", time: new Date().toISOString() }))
   .route("/twilio", callRoutes)
+  .route("/twilio", messagingRoutes)
   .use("/api/*", authenticate)
   .route("/api/auth", authRoutes)
   // The admin routers go first: /api/platform/tenants (list) and the tenant tier's access policy.

@@ -2,6 +2,7 @@ import { env as workerEnv } from "cloudflare:workers";
 import { app } from "./app";
 import type { Env } from "./env";
 import { configureMemory } from "./memory/services";
+import { deliverAllDueSms } from "./messaging/scheduled";
 import { handlePostCallBatch } from "./post-call/consumer";
 
 export { CallSession } from "../durable-objects/call-session/call-session.do";
@@ -18,5 +19,8 @@ export default {
   queue: async (batch, env) => {
     configureMemory(env);
     await handlePostCallBatch(batch, env);
+  },
+  scheduled: async (controller, env) => {
+    await deliverAllDueSms(env, new Date(controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

@@ -47,7 +47,14 @@ export type TenantSource =
   | { kind: "user"; principal: UserPrincipal; tenantId: string; allowSuspended?: boolean }
   | { kind: "call_token"; token: VerifiedCallToken }
   /** A job our own code queued (queues are not writable from outside); its body is zod-checked. */
-  | { kind: "queue"; tenantId: string };
+  | { kind: "queue"; tenantId: string }
+  /** Periodic platform work (the cron trigger), for each tenant in turn. */
+  | { kind: "scheduled"; tenantId: string }
+  /**
+   * A Twilio callback to a URL we generated with the tenant id in it (SMS status): the
+   * signature covers the whole URL, so the tenant id is as authentic as the webhook.
+   */
+  | { kind: "twilio_callback"; webhook: VerifiedTwilioWebhook; tenantId: string };
 
 export type TenantResolution =
   | { ok: true; ctx: TenantContext }
@@ -85,6 +92,8 @@ export async function resolveTenant(env: Env, source: TenantSource): Promise<Ten
       tenantId = source.token.tenantId;
       break;
     case "queue":
+    case "scheduled":
+    case "twilio_callback":
       tenantId = source.tenantId;
       break;
     case "user": {
@@ -109,7 +118,8 @@ export async function resolveTenant(env: Env, source: TenantSource): Promise<Ten
   if (!row) return { ok: false, reason: source.kind === "user" ? "forbidden" : "unknown_tenant" };
   if (row.status === "offboarded") return { ok: false, reason: "offboarded", tenantId };
   // Staff and operators may still open a suspended tenant to look at it; calls and API keys may not.
-  const allowSuspended = source.kind === "user";
+  // Delivery receipts for texts already sent are still recorded after a suspension.
+  const allowSuspended = source.kind === "user" || source.kind === "twilio_callback";
   if (row.status === "suspended" && !allowSuspended)
     return { ok: false, reason: "suspended", tenantId };
 
