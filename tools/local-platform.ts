@@ -4,7 +4,7 @@
  * benchmarks, the demo and the browser tests, so none of them touches the developer's
  * `.wrangler/state` or depends on another run.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -86,6 +86,18 @@ export async function startLocalPlatform(
     ...(options.vars ?? {}),
   };
 
+  // wrangler dev serves the admin app from admin-ui/dist and refuses to start without it.
+  if (!existsSync(path.join(ROOT, "admin-ui", "dist", "index.html"))) {
+    const build = spawnSync(
+      path.join(ROOT, "node_modules", ".bin", "vite"),
+      ["build", "--config", "admin-ui/vite.config.ts"],
+      {
+        cwd: ROOT,
+        stdio: "ignore",
+      },
+    );
+    if (build.status !== 0) throw new Error("could not build the admin app (npm run build:admin)");
+  }
   migrateAll("--local", { persistTo: persistDir, quiet: true });
   const proxy = await getPlatformProxy<Env>({
     configPath: WRANGLER_TOML,
