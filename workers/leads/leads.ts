@@ -44,14 +44,12 @@ export async function captureLead(
           updatedAt: now,
         })
         .where(eq(leads.id, open.id)),
-      ctx.db
-        .insert(leadEvents)
-        .values({
-          leadId: open.id,
-          type: "updated",
-          note: input.reason,
-          actor: from.actor ?? from.source,
-        }),
+      ctx.db.insert(leadEvents).values({
+        leadId: open.id,
+        type: "updated",
+        note: input.reason,
+        actor: from.actor ?? from.source,
+      }),
     ]);
     const lead = await ctx.db.query.leads.findFirst({ where: eq(leads.id, open.id) });
     return { lead: lead ?? open, created: false };
@@ -71,15 +69,13 @@ export async function captureLead(
       createdAt: now,
       updatedAt: now,
     }),
-    ctx.db
-      .insert(leadEvents)
-      .values({
-        leadId: id,
-        type: "created",
-        toStage: "new",
-        note: input.reason,
-        actor: from.actor ?? from.source,
-      }),
+    ctx.db.insert(leadEvents).values({
+      leadId: id,
+      type: "created",
+      toStage: "new",
+      note: input.reason,
+      actor: from.actor ?? from.source,
+    }),
   ]);
   const lead = await ctx.db.query.leads.findFirst({ where: eq(leads.id, id) });
   if (!lead) throw new Error("lead missing right after insert");
@@ -128,16 +124,14 @@ export async function moveLead(
       .update(leads)
       .set({ stage, updatedAt: new Date().toISOString() })
       .where(eq(leads.id, id)),
-    ctx.db
-      .insert(leadEvents)
-      .values({
-        leadId: id,
-        type: "stage_changed",
-        fromStage: current.stage,
-        toStage: stage,
-        note: note ?? null,
-        actor,
-      }),
+    ctx.db.insert(leadEvents).values({
+      leadId: id,
+      type: "stage_changed",
+      fromStage: current.stage,
+      toStage: stage,
+      note: note ?? null,
+      actor,
+    }),
   ]);
   return (await ctx.db.query.leads.findFirst({ where: eq(leads.id, id) })) ?? null;
 }
