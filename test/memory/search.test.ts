@@ -16,6 +16,8 @@ beforeAll(async () => {
     ["relationship", "daughter", "Daughter Emma just got her learner's permit"],
     ["policy", "home_policy", "Home insurance with Travelers, renews in September"],
     ["open_item", "callback", "Asked for a quote on adding his daughter as a driver"],
+    ["property", "preferred_neighborhood", "Now focused on La Jolla"],
+    ["relationship", "spouse_name", "Married to Ana"],
   ];
   for (const [type, key, value] of facts) await rememberFact(ctx, { phone, type, key, value });
   await rememberFact(ctx, {
@@ -65,6 +67,33 @@ describe("searchMemories", () => {
 
   it("answers an unknown caller with an empty list", async () => {
     expect(await searchMemories(ctx, { query: "car", phone: "+15005550000" })).toEqual([]);
+  });
+
+  it("finds a fact through its snake_case key when the value shares no word with the question", async () => {
+    const hits = await searchMemories(ctx, {
+      query: "which neighborhood are they looking in",
+      phone,
+    });
+    expect(hits[0]).toMatchObject({
+      key: "preferred_neighborhood",
+      value: "Now focused on La Jolla",
+    });
+    expect(hits[0]?.keywordRank).toBe(1);
+  });
+
+  it("finds a fact by a domain synonym of its key (house → home insurance)", async () => {
+    const hits = await searchMemories(ctx, { query: "which company insures the house", phone });
+    expect(hits[0]?.key).toBe("home_policy");
+  });
+
+  it("reads a possessive as the word itself (spouse's → spouse)", async () => {
+    const hits = await searchMemories(ctx, { query: "what is the spouse's name", phone });
+    expect(hits[0]?.value).toBe("Married to Ana");
+  });
+
+  it("expands query words with their synonym group in the FTS query", () => {
+    expect(ftsQuery("house")).toContain('"home"');
+    expect(ftsQuery("La Jolla")).toBe('"la" OR "jolla"');
   });
 
   it("treats FTS operators in the query as words", () => {

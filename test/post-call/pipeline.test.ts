@@ -44,30 +44,32 @@ async function recordCall(phone: string): Promise<string> {
 /** A stand-in OpenAI server: answers chat completions by the response_format schema name. */
 function fakeOpenAi(answers: Record<string, unknown>) {
   const calls: string[] = [];
-  const fetchFn = vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
-    const body = JSON.parse(String(init?.body)) as {
+  const fetchFn = vi.fn((_input: RequestInfo | URL, init?: RequestInit) => {
+    const body = JSON.parse(typeof init?.body === "string" ? init.body : "{}") as {
       response_format: { json_schema: { name: string; strict: boolean } };
     };
     const name = body.response_format.json_schema.name;
     calls.push(name);
-    return Response.json({
-      id: "chatcmpl-test",
-      object: "chat.completion",
-      created: 0,
-      model: "gpt-4o-mini",
-      choices: [
-        {
-          index: 0,
-          finish_reason: "stop",
-          message: { role: "assistant", content: JSON.stringify(answers[name] ?? {}) },
-        },
-      ],
-    });
+    return Promise.resolve(
+      Response.json({
+        id: "chatcmpl-test",
+        object: "chat.completion",
+        created: 0,
+        model: "gpt-4o-mini",
+        choices: [
+          {
+            index: 0,
+            finish_reason: "stop",
+            message: { role: "assistant", content: JSON.stringify(answers[name] ?? {}) },
+          },
+        ],
+      }),
+    );
   });
   const llm = new OpenAiLlm({
     apiKey: "sk-test",
     baseURL: "http://llm.test/v1",
-    fetch: fetchFn as unknown as typeof fetch,
+    fetch: fetchFn,
   });
   return { llm, calls };
 }
@@ -204,7 +206,7 @@ describe("post-call queue consumer", () => {
   it("dead-letters an unparseable message with a log line and still processes the rest of the batch", async () => {
     const phone = uniquePhone();
     const callSid = await recordCall(phone);
-    const send = vi.fn(async () => undefined);
+    const send = vi.fn(() => Promise.resolve(undefined));
     const bad = message({ kind: "post_call", tenantId, callSid: "not-a-sid" }, "m1");
     const good = message(
       { kind: "post_call", tenantId, callSid, enqueuedAt: new Date().toISOString() },
@@ -219,7 +221,7 @@ describe("post-call queue consumer", () => {
     await handlePostCallBatch(
       batch as unknown as MessageBatch<unknown>,
       { ...env, POST_CALL_DLQ: { send } as unknown as Queue<unknown> },
-      { llmFor: async () => null },
+      { llmFor: () => Promise.resolve(null) },
     );
     expect(send).toHaveBeenCalledWith(
       expect.objectContaining({ reason: "unparseable", messageId: "m1" }),
@@ -242,7 +244,7 @@ describe("post-call queue consumer", () => {
     );
     const { llm } = fakeOpenAi({});
     await handlePostCallBatch({ messages: [msg] } as unknown as MessageBatch<unknown>, env, {
-      llmFor: async () => llm,
+      llmFor: () => Promise.resolve(llm),
     });
     expect(msg.retry).toHaveBeenCalledWith({ delaySeconds: 10 });
     expect(msg.ack).not.toHaveBeenCalled();

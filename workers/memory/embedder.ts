@@ -52,9 +52,63 @@ export function stem(word: string): string {
   return w;
 }
 
-/** Lowercased alphanumeric words; `$900k`, `5pm` and `2012` stay one token. */
+/**
+ * Lowercased alphanumeric words; `$900k`, `5pm` and `2012` stay one token, snake_case keys
+ * split into their words (`preferred_neighborhood` → preferred, neighborhood) as FTS5's
+ * unicode61 tokenizer splits them, and a possessive `'s` is dropped (`spouse's` → spouse).
+ */
 export function words(text: string): string[] {
-  return text.toLowerCase().match(/[a-z0-9]+(?:['.][a-z0-9]+)*/g) ?? [];
+  return (text.toLowerCase().match(/[a-z0-9]+(?:['.][a-z0-9]+)*/g) ?? []).map((w) =>
+    w.replace(/'s$/, "").replace(/'/g, ""),
+  );
+}
+
+/**
+ * The local embedder's small domain vocabulary: groups of words that mean the same thing in
+ * the four industry templates (insurance, real estate, mortgage, dental/medical) and in how
+ * callers speak about them. It stands in for what a trained model (bge in production) knows
+ * and nothing more: each group is general vocabulary, no group names a caller's value. Words
+ * are matched after `stem`. Used twice: the local embedder adds a shared concept feature for
+ * every word of a group, and the keyword leg expands a query word with its group (FTS5 OR).
+ */
+export const DOMAIN_SYNONYMS: readonly (readonly string[])[] = [
+  ["car", "vehicle", "auto", "automobile", "truck", "suv", "drive", "drives", "driving"],
+  ["home", "house", "residence", "condo", "homeowner", "dwelling"],
+  ["carrier", "insurer", "insurance", "insure", "insures", "insured", "coverage", "cover"],
+  ["spouse", "wife", "husband", "married", "partner"],
+  ["quote", "price", "pricing", "estimate", "premium", "cost"],
+  ["neighborhood", "neighbourhood", "area", "location", "district", "town", "community"],
+  ["budget", "spend", "afford", "max", "maximum"],
+  ["showing", "tour", "viewing", "walkthrough", "see"],
+  ["referral", "referred", "refer", "recommended", "recommendation"],
+  ["lender", "bank", "preapproved", "preapproval", "pre", "approved"],
+  ["job", "work", "works", "employer", "employed", "occupation"],
+  ["document", "documents", "paperwork", "papers", "stubs", "statements"],
+  ["appointment", "visit", "booked", "booking", "scheduled", "checkup"],
+  ["doctor", "dentist", "dr", "physician", "hygienist", "provider"],
+  ["allergy", "allergies", "allergic", "reaction"],
+  ["treatment", "procedure", "crown", "filling", "canal", "extraction"],
+  ["emergency", "urgent"],
+  ["contact", "call", "calls", "called", "phone", "reach", "text"],
+  ["prefer", "prefers", "preferred", "preference", "like", "favorite", "rather"],
+  ["pending", "outstanding", "open", "owed", "missing", "remaining", "todo"],
+  ["down", "deposit"],
+  ["credit", "fico", "score"],
+  ["loan", "mortgage", "arm", "fixed", "program", "refinance", "refi"],
+  ["bedroom", "bedrooms", "beds", "bed"],
+  ["kid", "kids", "child", "children", "son", "daughter", "teen"],
+];
+
+const SYNONYM_GROUP = new Map<string, number>();
+DOMAIN_SYNONYMS.forEach((group, i) => {
+  for (const word of group) SYNONYM_GROUP.set(stem(word), i);
+});
+
+/** The other words of a stemmed word's synonym group (empty when it has none). */
+export function synonymsOf(word: string): string[] {
+  const group = SYNONYM_GROUP.get(stem(word));
+  if (group === undefined) return [];
+  return (DOMAIN_SYNONYMS[group] ?? []).filter((w) => w !== word);
 }
 
 export function contentTokens(text: string): string[] {
@@ -73,12 +127,12 @@ function fnv1a(text: string): number {
 }
 
 /**
- * Deterministic feature hashing: stemmed word unigrams (weight 1), adjacent word pairs (0.5)
- * and character trigrams of each word (spread over 0.6), signed-hashed into 768 buckets and
- * L2-normalised. Paraphrases sharing words or stems land close; unrelated text lands near 0.
+ * Deterministic feature hashing: stemmed word unigrams (weight 1), a concept feature for
+ * words of a `DOMAIN_SYNONYMS` group (1), adjacent word pairs (0.5) and character trigrams of
+ * each word (spread over 0.6), signed-hashed into 768 buckets and L2-normalised. Paraphrases sharing words or stems land close; unrelated text lands near 0.
  */
 export class LocalEmbedder implements Embedder {
-  readonly model = "local-hash-v1";
+  readonly model = "local-hash-v2";
   readonly dimensions = EMBEDDING_DIMENSIONS;
 
   embedOne(text: string): Float32Array {
@@ -92,6 +146,8 @@ export class LocalEmbedder implements Embedder {
     const tokens = contentTokens(text);
     tokens.forEach((token, i) => {
       add(`w:${token}`, 1);
+      const group = SYNONYM_GROUP.get(token);
+      if (group !== undefined) add(`s:${group}`, 1);
       const next = tokens[i + 1];
       if (next !== undefined) add(`b:${token} ${next}`, 0.5);
       const padded = `^${token}$`;
@@ -168,7 +224,8 @@ export class OpenAiEmbedder implements Embedder {
   }
 }
 
-/** The text a memory is embedded as: its key (made readable) and its value. */
+/** The text a memory is embedded as: its type and key (made readable), then its value. */
 export function memoryText(memory: { type: string; key: string; value: string }): string {
-  return `${memory.key.replace(/[_:]+/g, " ")}: ${memory.value}`;
+  const label = (text: string) => text.replace(/[_:]+/g, " ");
+  return `${label(memory.type)} ${label(memory.key)}: ${memory.value}`;
 }

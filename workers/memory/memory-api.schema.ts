@@ -165,6 +165,9 @@ export const ProcessCallBody = z
     call_sid: CallSid.optional(),
     user_id: UserId.optional(),
     transcript: z.array(TranscriptTurnInput).min(1).max(500).optional(),
+    to_number: UserId.optional().describe(
+      "The tenant's number the call came in on (with a transcript); defaults to the tenant's first number",
+    ),
   })
   .refine((b) => b.call_sid !== undefined || b.transcript !== undefined, {
     message: "send call_sid (a recorded call) or user_id + transcript (a call to ingest)",

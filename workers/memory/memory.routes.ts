@@ -48,6 +48,37 @@ import { EnrichedContext } from "./enriched-context";
 
 type C = Context<AppEnv>;
 
+/**
+ * The tenant's own number an ingested call is recorded against: `requested` when it is one of
+ * the tenant's numbers, else the tenant's first number. A tenant without numbers cannot record
+ * calls (to_number is required on a call record): a 422 that says so.
+ */
+async function tenantLineFor(c: C, tenantId: string, requested?: string): Promise<string> {
+  const rows = await c.env.PLATFORM_DB.prepare(
+    "SELECT e164 FROM phone_numbers WHERE tenant_id = ? ORDER BY created_at, e164",
+  )
+    .bind(tenantId)
+    .all<{ e164: string }>();
+  const numbers = rows.results.map((r) => r.e164);
+  if (requested !== undefined) {
+    if (!numbers.includes(requested))
+      throw new AppError(
+        422,
+        "unknown_number",
+        `to_number: ${requested} is not one of this tenant's phone numbers`,
+      );
+    return requested;
+  }
+  const first = numbers[0];
+  if (first === undefined)
+    throw new AppError(
+      422,
+      "no_phone_number",
+      "This tenant has no phone number to record the call against; add one first",
+    );
+  return first;
+}
+
 function phoneParam(c: C): string {
   let raw = c.req.param("phone") ?? "";
   try {
@@ -232,14 +263,15 @@ export const memoryRoutes = new Hono<AppEnv>()
         .first();
       if (existing)
         throw conflict(`Call ${callSid} is already recorded; send only call_sid to re-run it`);
+      const toNumber = await tenantLineFor(c, ctx.tenantId, body.to_number);
       const now = new Date().toISOString();
       await ctx.d1.batch([
         ctx.d1
           .prepare(
             `INSERT INTO calls (call_sid, from_number, to_number, status, started_at, ended_at, post_call_status)
-             VALUES (?, ?, 'api', 'completed', ?, ?, 'queued')`,
+             VALUES (?, ?, ?, 'completed', ?, ?, 'queued')`,
           )
-          .bind(callSid, body.user_id, body.transcript[0]?.at ?? now, now),
+          .bind(callSid, body.user_id, toNumber, body.transcript[0]?.at ?? now, now),
         ...body.transcript.map((turn, seq) =>
           ctx.d1
             .prepare(

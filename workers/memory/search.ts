@@ -9,7 +9,7 @@
 import { findCallerByPhone } from "../callers/callers";
 import { log } from "../observability/log";
 import type { TenantContext } from "../tenancy/tenant-context";
-import { STOPWORDS, words } from "./embedder";
+import { STOPWORDS, synonymsOf, words } from "./embedder";
 import type { MemoryHit } from "./memory.schema";
 import { SearchMemoriesInput } from "./memory.schema";
 import type { MemoryRow } from "./memories";
@@ -20,12 +20,21 @@ const RRF_K = 60;
 /** Cosine below this is noise for the local embedder and for bge alike. */
 const MIN_VECTOR_SCORE = 0.12;
 
-/** An FTS5 query from free text: each content word quoted (no operator injection), OR-ed. */
+/**
+ * An FTS5 query from free text: each content word quoted (no operator injection), then the
+ * words of its `DOMAIN_SYNONYMS` group (query expansion: "house" also finds a `home_…` key),
+ * all OR-ed. FTS5 indexes the memory key too, split at `_` into words.
+ */
 export function ftsQuery(text: string): string | null {
-  const terms = [...new Set(words(text).filter((w) => !STOPWORDS.has(w) && w.length > 1))];
-  if (terms.length === 0) return null;
-  return terms
-    .slice(0, 24)
+  const own = [...new Set(words(text).filter((w) => !STOPWORDS.has(w) && w.length > 1))].slice(
+    0,
+    24,
+  );
+  if (own.length === 0) return null;
+  const terms = new Set(own);
+  for (const word of own) for (const synonym of synonymsOf(word)) terms.add(synonym);
+  return [...terms]
+    .slice(0, 64)
     .map((t) => `"${t.replace(/"/g, "")}"`)
     .join(" OR ");
 }
