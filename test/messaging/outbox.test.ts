@@ -190,3 +190,43 @@ describe("POST /twilio/sms-status", () => {
     expect((await receipt(forged, params, signature)).status).toBe(403);
   });
 });
+
+describe("the post-call pipeline texts the business", () => {
+  async function recordCall(ctx: TenantContext): Promise<string> {
+    const callSid = `CA${crypto.randomUUID().replace(/-/g, "")}`;
+    const at = new Date().toISOString();
+    await ctx.d1.batch([
+      ctx.d1
+        .prepare(
+          "INSERT INTO calls (call_sid, from_number, to_number, status, outcome, started_at, ended_at, duration_seconds) VALUES (?, '+19495550100', '+15550000000', 'completed', 'caller_hangup', ?, ?, 95)",
+        )
+        .bind(callSid, at, at),
+      ctx.d1
+        .prepare(
+          "INSERT INTO transcript_turns (call_sid, seq, speaker, text, at) VALUES (?, 1, 'caller', ?, ?)",
+        )
+        .bind(
+          callSid,
+          "Hi, I need a quote for adding my daughter to my auto policy. Please call me back after five.",
+          at,
+        ),
+      ctx.d1.prepare("INSERT INTO post_call_jobs (call_sid) VALUES (?)").bind(callSid),
+    ]);
+    return callSid;
+  }
+
+  it("queues the summary for every recipient once, however often the job runs", async () => {
+    const { runPostCall } = await import("../../workers/post-call/pipeline");
+    const recipients = [uniqueRecipient(), uniqueRecipient()];
+    const { ctx } = await tenantWithRecipients(recipients);
+    const callSid = await recordCall(ctx);
+    await runPostCall(ctx, callSid, { llm: null });
+    await runPostCall(ctx, callSid, { llm: null });
+    const rows = await ctx.d1
+      .prepare("SELECT to_number, body FROM sms_outbox WHERE call_sid = ? ORDER BY to_number")
+      .bind(callSid)
+      .all<{ to_number: string; body: string }>();
+    expect(rows.results.map((r) => r.to_number)).toEqual([...recipients].sort());
+    expect(rows.results[0]?.body).toContain("daughter");
+  });
+});

@@ -7,6 +7,7 @@
  *   after `max_retries` (wrangler.toml) the platform moves it to the dead-letter queue itself.
  */
 import type { Env } from "../env";
+import { deliverDueSms } from "../messaging/outbox";
 import { log } from "../observability/log";
 import { resolveTenant } from "../tenancy/tenant-context";
 import type { LlmClient } from "./llm";
@@ -91,6 +92,16 @@ export async function handlePostCallMessage(
         note: "no calls row (forgotten or never written)",
       });
     message.ack();
+    // The summary texts were queued by the pipeline; send them now rather than at the next
+    // cron tick. A failure here loses nothing: the outbox keeps them for the cron to retry.
+    try {
+      await deliverDueSms(env, resolution.ctx);
+    } catch (err) {
+      log("warn", "post_call.sms_delivery_deferred", {
+        ...fields,
+        message: err instanceof Error ? err.message.slice(0, 300) : String(err),
+      });
+    }
   } catch (err) {
     log("warn", "post_call.retry", {
       ...fields,

@@ -16,6 +16,7 @@ import type { CallerView } from "../callers/callers";
 import { ensureVectors, listMemories, closeFacts, rememberFact } from "../memory/memories";
 import { contentTokens } from "../memory/embedder";
 import { normalizePhone } from "../lib/phone";
+import { queueCallSummarySms } from "../messaging/call-summary-sms";
 import { log } from "../observability/log";
 import type { TenantContext } from "../tenancy/tenant-context";
 import type { LlmClient } from "./llm";
@@ -153,6 +154,8 @@ export async function runPostCall(
   );
   const canProgress = remaining.some((s) => !LLM_STEPS.includes(s) || options.llm !== null);
   if (remaining.length === 0 || (!canProgress && status === "pending_llm")) {
+    // A run that failed after its steps but before the texts were queued finishes them here.
+    await queueSummaryTexts(ctx, call);
     outcome.status = remaining.length === 0 ? "done" : "pending_llm";
     outcome.unchanged = true;
     return outcome;
@@ -178,6 +181,8 @@ export async function runPostCall(
     throw err;
   }
 
+  await queueSummaryTexts(ctx, call);
+
   const allDone = [...LLM_STEPS, "caller", "embeddings"].every(
     (s) => steps[s as StepName] === "done",
   );
@@ -201,6 +206,40 @@ export async function runPostCall(
     factsSuperseded: outcome.facts.superseded,
   });
   return outcome;
+}
+
+/**
+ * Queues the call summary for the business's SMS recipients once a summary exists (the LLM's,
+ * or the extractive one when no LLM is configured). The outbox dedupes per call and recipient,
+ * so later runs (a finished LLM step, a redelivery) never text the business twice.
+ */
+async function queueSummaryTexts(ctx: TenantContext, call: CallRow): Promise<void> {
+  if (ctx.config.smsRecipients.length === 0) return;
+  const row = await ctx.d1
+    .prepare(
+      `SELECT s.summary, c.outcome, c.duration_seconds, cl.first_name, cl.last_name
+         FROM call_summaries s JOIN calls c ON c.call_sid = s.call_sid
+         LEFT JOIN callers cl ON cl.id = c.caller_id
+        WHERE s.call_sid = ?`,
+    )
+    .bind(call.call_sid)
+    .first<{
+      summary: string;
+      outcome: string | null;
+      duration_seconds: number | null;
+      first_name: string | null;
+      last_name: string | null;
+    }>();
+  if (!row) return;
+  const callerName = [row.first_name, row.last_name].filter(Boolean).join(" ") || null;
+  await queueCallSummarySms(ctx, {
+    callSid: call.call_sid,
+    callerPhone: call.from_number,
+    callerName,
+    outcome: row.outcome,
+    summary: row.summary,
+    durationSeconds: row.duration_seconds,
+  });
 }
 
 async function runSteps(
