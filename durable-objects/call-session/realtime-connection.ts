@@ -23,11 +23,16 @@ export async function openRealtimeSocket(options: {
   apiKey: string;
   timeoutMs?: number;
 }): Promise<RealtimeOpen> {
+  // A deadline for the handshake only. workerd keeps a fetch's signal attached to the
+  // WebSocket it returns, so an AbortSignal.timeout() would also kill the open socket later.
+  const handshake = new AbortController();
+  const deadline = setTimeout(() => handshake.abort(), options.timeoutMs ?? 5_000);
   try {
     const res = await fetch(realtimeHttpUrl(options.url, options.model), {
       headers: { Upgrade: "websocket", Authorization: `Bearer ${options.apiKey}` },
-      signal: AbortSignal.timeout(options.timeoutMs ?? 5_000),
+      signal: handshake.signal,
     });
+    clearTimeout(deadline);
     const socket = res.webSocket;
     if (res.status !== 101 || !socket) {
       // The body may be a JSON error from the API; its status is enough for the log.
@@ -37,6 +42,7 @@ export async function openRealtimeSocket(options: {
     socket.accept();
     return { ok: true, socket };
   } catch (err) {
+    clearTimeout(deadline);
     return { ok: false, reason: err instanceof Error ? err.name : "network error" };
   }
 }

@@ -1,0 +1,58 @@
+import { describe, expect, inject, it } from "vitest";
+import {
+  openRealtimeSocket,
+  sendEvent,
+} from "../../durable-objects/call-session/realtime-connection";
+import { sessionUpdate } from "../../durable-objects/call-session/protocol/realtime.schema";
+
+function nextMessage(socket: WebSocket, type: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    socket.addEventListener("message", (event) => {
+      if (typeof event.data === "string" && event.data.includes(`"type":"${type}"`)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    });
+    socket.addEventListener("close", () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+}
+
+describe("the Realtime socket", () => {
+  it("stays open after the handshake deadline has passed, so long calls keep their model session", async () => {
+    const opened = await openRealtimeSocket({
+      url: inject("realtimeSimUrl"),
+      model: "gpt-realtime",
+      apiKey: "sk-test-long-call",
+      timeoutMs: 150,
+    });
+    expect(opened.ok).toBe(true);
+    if (!opened.ok) return;
+    await new Promise((r) => setTimeout(r, 400));
+    const answered = nextMessage(opened.socket, "session.updated", 2_000);
+    sendEvent(
+      opened.socket,
+      sessionUpdate({
+        instructions: "hi",
+        voice: "marin",
+        tools: [],
+        inputTranscriptionModel: "gpt-4o-mini-transcribe",
+      }),
+    );
+    expect(await answered).toBe(true);
+    opened.socket.close(1000, "done");
+  });
+
+  it("answers a failed handshake with a reason instead of throwing", async () => {
+    const opened = await openRealtimeSocket({
+      url: "ws://127.0.0.1:9/v1/realtime",
+      model: "gpt-realtime",
+      apiKey: "k",
+      timeoutMs: 500,
+    });
+    expect(opened.ok).toBe(false);
+  });
+});
