@@ -142,6 +142,46 @@ const SCRIPT: RealtimeScript = {
   ],
 };
 
+/** What the scripted model answers to the post-call pipeline's structured-output requests. */
+const POST_CALL_ANSWERS: Record<string, unknown> = {
+  call_summary: {
+    summary:
+      "John Smith replaced his 2012 Camry with a 2022 RAV4 and asked for an umbrella policy quote. Confirmed callback number +19495550100; a licensed agent will call him.",
+    sentiment: "positive",
+    open_items: [{ key: "umbrella_quote", text: "Call John back with an umbrella policy quote" }],
+    metrics: {
+      sentiment: 0.8,
+      satisfaction: 0.85,
+      patience: 0.7,
+      friendliness: 0.9,
+      urgency: 0.3,
+      verbosity: 0.4,
+    },
+  },
+  call_facts: {
+    facts: [
+      {
+        type: "vehicle",
+        key: "vehicle",
+        value: "Drives a 2022 Toyota RAV4 (replaced the Camry)",
+        turn: 2,
+        confidence: 0.95,
+      },
+      {
+        type: "open_item",
+        key: "umbrella_quote",
+        value: "Wants a quote for an umbrella policy",
+        turn: 2,
+        confidence: 0.9,
+      },
+    ],
+    resolved_open_items: [],
+    profile_patch_json: JSON.stringify({
+      vehicles: [{ vin: "JTMB1RFV5ND000001", year: 2022, make: "Toyota", model: "RAV4" }],
+    }),
+  },
+};
+
 /** GET /api/tenants/:tenantId/calls/:callSid (workers/admin/call-log.ts), the parts printed. */
 interface CallDetail {
   call: Record<string, unknown> & { endedAt: string | null };
@@ -194,6 +234,43 @@ async function printLeads(baseUrl: string, tenantId: string, apiKey: string, cal
   if (fromCall.length === 0) console.log("  none");
 }
 
+/** The queued post-call job runs in the platform's queue consumer: wait for it, then show its work. */
+async function printPostCall(
+  baseUrl: string,
+  tenantId: string,
+  apiKey: string,
+  callSid: string,
+  twilio: { messages: { to: string; body: string }[] },
+): Promise<void> {
+  let detail: CallDetail | null = null;
+  for (let i = 0; i < 60; i++) {
+    const res = await fetch(`${baseUrl}/api/tenants/${tenantId}/calls/${callSid}`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    if (res.ok) {
+      detail = await res.json();
+      const status = detail?.call.postCallStatus;
+      if (status === "done" || status === "pending_llm") break;
+    }
+    await sleep(250);
+  }
+  const status = detail?.call.postCallStatus;
+  console.log(`\nPost-call job: ${typeof status === "string" ? status : "not finished"}`);
+  console.log(`Summary: ${JSON.stringify(detail?.summary ?? null, null, 2)}`);
+  for (let i = 0; i < 20 && twilio.messages.length === 0; i++) await sleep(250);
+  console.log("\nSMS sent to the business:");
+  for (const m of twilio.messages)
+    console.log(`  to ${m.to}:\n    ${m.body.replace(/\n/g, "\n    ")}`);
+  if (twilio.messages.length === 0) console.log("  none");
+  const profile = await fetch(`${baseUrl}/caller/profile/${encodeURIComponent("+19495550100")}`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  if (profile.ok) {
+    const body: { bio?: string; profile?: { bio?: string } } = await profile.json();
+    console.log(`\nCaller bio after the call: ${body.bio ?? body.profile?.bio ?? "?"}`);
+  }
+}
+
 function printSession(session: SessionLog | undefined): void {
   if (!session) return;
   console.log("\nTools called (as the model saw them):");
@@ -210,7 +287,11 @@ async function main(): Promise<void> {
   });
   const realtime = realKey
     ? null
-    : await startRealtimeSimulator({ script: SCRIPT, expectedApiKey: SIM_OPENAI_KEY });
+    : await startRealtimeSimulator({
+        script: SCRIPT,
+        expectedApiKey: SIM_OPENAI_KEY,
+        chat: { json: POST_CALL_ANSWERS },
+      });
   console.log(
     realKey
       ? "Model: the real OpenAI Realtime API (OPENAI_API_KEY is set)"
@@ -282,9 +363,8 @@ async function main(): Promise<void> {
       console.log("\nStored call record:");
       console.log(JSON.stringify(detail.call, null, 2));
       await printLeads(platform.baseUrl, tenantId, peterson[1], report.callSid);
+      await printPostCall(platform.baseUrl, tenantId, peterson[1], report.callSid, twilio);
     }
-    const updates = twilio.requests.length;
-    console.log(`\nTwilio REST requests made by the platform: ${updates}`);
   } finally {
     await platform.stop();
     await realtime?.close();

@@ -20,6 +20,8 @@ export interface DemoTenant {
   binding: string;
   greeting: string;
   voice: string;
+  /** Who gets the call summaries by SMS (fictional 555 numbers). */
+  smsRecipients: string[];
   callers: DemoCaller[];
 }
 
@@ -35,6 +37,7 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     greeting:
       "Hi {caller_first_name}, thanks for calling {business_name}. This is {agent_name}, how can I help?",
     voice: "coral",
+    smsRecipients: ["+19495550199"],
     callers: [
       {
         phone: SHARED_CALLER_PHONE,
@@ -89,6 +92,7 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     greeting:
       "Thank you for calling {business_name}, this is {agent_name}. How may I help you today?",
     voice: "sage",
+    smsRecipients: [],
     callers: [
       {
         phone: SHARED_CALLER_PHONE,
@@ -119,6 +123,7 @@ export const DEMO_TENANTS: readonly DemoTenant[] = [
     greeting:
       "Hi {caller_first_name}! You've reached {business_name}, I'm {agent_name}. Are you looking to buy or sell?",
     voice: "marin",
+    smsRecipients: ["+16195550188"],
     callers: [
       {
         phone: SHARED_CALLER_PHONE,

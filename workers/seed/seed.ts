@@ -66,6 +66,7 @@ export async function seedDemo(
       agentName: demo.agentName,
       greeting: demo.greeting,
       voice: demo.voice as AgentConfigPatch["voice"],
+      smsRecipients: demo.smsRecipients,
     };
     const agentConfig = mergeAgentConfig(
       defaultAgentConfig({ businessName: demo.businessName, agentName: demo.agentName }),
