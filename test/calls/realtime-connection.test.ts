@@ -46,13 +46,17 @@ describe("the Realtime socket", () => {
     opened.socket.close(1000, "done");
   });
 
-  it("answers a failed handshake with a reason instead of throwing", async () => {
+  it("answers a refused handshake with a reason instead of throwing", async () => {
+    const wrongPath = inject("realtimeSimUrl").replace("/v1/realtime", "/v1/not-realtime");
     const opened = await openRealtimeSocket({
-      url: "ws://127.0.0.1:9/v1/realtime",
+      url: wrongPath,
       model: "gpt-realtime",
       apiKey: "k",
-      timeoutMs: 500,
+      timeoutMs: 2_000,
     });
-    expect(opened.ok).toBe(false);
+    expect(opened).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^handshake answered 4\d\d$/) as unknown,
+    });
   });
 });

@@ -157,7 +157,9 @@ export class FakeTwilio {
     return new FakeTwilio(ws, callSid);
   }
 
+  /** Like Twilio, sends nothing once the platform has closed the stream (echoes may still be due). */
   send(message: Record<string, unknown>): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.send(JSON.stringify(message));
   }
 
