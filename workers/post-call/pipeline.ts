@@ -242,6 +242,22 @@ async function queueSummaryTexts(ctx: TenantContext, call: CallRow): Promise<voi
   });
 }
 
+/** Never replaces a summary already stored (an LLM one in particular). */
+async function storeExtractiveSummary(
+  ctx: TenantContext,
+  callSid: string,
+  callerId: string | null,
+  turns: Turn[],
+): Promise<void> {
+  await ctx.d1
+    .prepare(
+      `INSERT INTO call_summaries (call_sid, caller_id, summary, method) VALUES (?, ?, ?, 'extractive')
+       ON CONFLICT(call_sid) DO NOTHING`,
+    )
+    .bind(callSid, callerId, extractiveSummary(turns))
+    .run();
+}
+
 async function runSteps(
   ctx: TenantContext,
   call: CallRow,
@@ -285,13 +301,7 @@ async function runSteps(
   // summary + metrics share one LLM answer; each step is marked on its own.
   if (steps.summary !== "done" || steps.metrics !== "done") {
     if (!options.llm) {
-      await ctx.d1
-        .prepare(
-          `INSERT INTO call_summaries (call_sid, caller_id, summary, method) VALUES (?, ?, ?, 'extractive')
-           ON CONFLICT(call_sid) DO NOTHING`,
-        )
-        .bind(callSid, callerId, extractiveSummary(turns))
-        .run();
+      await storeExtractiveSummary(ctx, callSid, callerId, turns);
       outcome.summaryMethod = "extractive";
       steps.summary = "pending";
       steps.metrics = "pending";
@@ -371,13 +381,7 @@ async function runSteps(
         await mark(ctx, callSid, steps);
       }
     } else {
-      await ctx.d1
-        .prepare(
-          `INSERT INTO call_summaries (call_sid, caller_id, summary, method) VALUES (?, ?, ?, 'extractive')
-           ON CONFLICT(call_sid) DO NOTHING`,
-        )
-        .bind(callSid, callerId, extractiveSummary(turns))
-        .run();
+      await storeExtractiveSummary(ctx, callSid, callerId, turns);
       outcome.summaryMethod = "extractive";
       steps.summary = "done";
       steps.metrics = "done";
