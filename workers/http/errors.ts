@@ -65,6 +65,9 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     const issues = zodIssues(err);
     return c.json(errorBody("invalid_request", describeIssues(issues), issues), 400);
   }
+  if (err instanceof URIError) {
+    return c.json(errorBody("invalid_request", "The URL has malformed percent-encoding"), 400);
+  }
   if (err instanceof HTTPException) {
     const status: ContentfulStatusCode = err.status;
     const code =

@@ -62,7 +62,7 @@ const tenantScoped = new Hono<AppEnv>()
     return c.json({ callers });
   })
   .get("/callers/:phone", async (c) => {
-    const phone = normalizePhone(decodeURIComponent(c.req.param("phone")));
+    const phone = normalizePhone(c.req.param("phone"));
     if (!phone) throw badRequest("phone: must be a phone number, e.g. +19495550100");
     const caller = await findCallerByPhone(tenantOf(c), phone);
     if (!caller) throw notFound("No caller with that number");
