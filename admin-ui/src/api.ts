@@ -1,48 +1,46 @@
 /**
- * The app's API client: a thin typed wrapper over fetch.
+ * The app's API client: Hono's `hc<AppType>`, typed by the Worker's own routes.
  *
- * Request bodies are typed by the API's own zod schemas where those are plain zod modules
- * (agent config, tenants, auth, leads), so a field the API renames breaks `npm run typecheck`
- * here. (workers/admin/admin.schema.ts is not imported: it pulls Worker-runtime modules into
- * this DOM program.) Responses are typed by the interfaces in
- * `api-types.ts`, written from docs/ADMIN_API.md. The session lives in the HttpOnly cookie; the
- * CSRF token (from login or GET /api/auth/me) goes in `X-CSRF-Token` on every state-changing
- * request.
+ * `AppType` (workers/app.ts) comes from declaration files that `npm run typecheck` emits first
+ * (`npm run types:worker`, tsconfig.worker-types.json → node_modules/.cache/worker-types), so this
+ * DOM program never type-checks Worker source; only the routes' JSON shapes reach it. Paths are
+ * checked (a renamed or removed route breaks `npm run typecheck` here) and every response type is
+ * what the route's `c.json(...)` returns (see api-types.ts, which only names them).
+ *
+ * The routes validate bodies and queries inside the handler (`jsonBody`/`queryWith`), not with
+ * Hono validators, so hc sees no request types: bodies and queries are typed here with the API's
+ * own zod schemas (`z.input<typeof …>`), taken from the same declaration files.
+ *
+ * The session lives in the HttpOnly cookie; the CSRF token (from login or GET /api/auth/me) goes in
+ * `X-CSRF-Token` on every state-changing request. A non-2xx answer becomes an `ApiError`.
  */
+import { hc } from "hono/client";
+import type { ClientResponse } from "hono/client";
 import type { z } from "zod";
-import type { AgentConfigPatch } from "../../workers/agents/agent-config.schema";
+import type { AgentConfigPatch } from "@worker-types/workers/agents/agent-config.schema";
+import type {
+  AgentPreviewRequest,
+  AuditQuery,
+  CallListQuery,
+  CallerListQuery,
+  LeadListQuery,
+  TenantAuditQuery,
+  TenantListQuery,
+  UsageQuery,
+  UserListQuery,
+} from "@worker-types/workers/admin/admin.schema";
+import type { platformAdminRoutes } from "@worker-types/workers/admin/platform-admin.routes";
+import type { AppType } from "@worker-types/workers/app";
 import type {
   AcceptInvitationRequest,
   ChangePasswordRequest,
+  InvitationRole,
   InviteMemberRequest,
+  InvitePlatformAdminRequest,
   LoginRequest,
-} from "../../workers/auth/auth.schema";
-import type { MoveLead } from "../../workers/leads/leads.schema";
-import type { CreateTenant } from "../../workers/tenancy/tenants.schema";
-import type {
-  AgentConfig,
-  ApiKeyRow,
-  AuditEntry,
-  CallDetail,
-  CallRow,
-  Caller,
-  Invitation,
-  InvitationLookup,
-  Lead,
-  LeadStage,
-  LoginAnswer,
-  Me,
-  Member,
-  PlatformHealth,
-  Preview,
-  Role,
-  SecretsAnswer,
-  Tenant,
-  TemplateSummary,
-  TenantTemplate,
-  TenantUsage,
-  UsageOverview,
-} from "./api-types";
+} from "@worker-types/workers/auth/auth.schema";
+import type { MoveLead } from "@worker-types/workers/leads/leads.schema";
+import type { CreateTenant } from "@worker-types/workers/tenancy/tenants.schema";
 
 export interface FieldIssue {
   path: string;
@@ -92,170 +90,215 @@ function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, code, message, issues);
 }
 
-type Query = Record<string, string | number | boolean | null | undefined>;
-
-function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === null || value === undefined || value === "") continue;
-    params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
+/**
+ * The fetch hc uses: same-origin cookie, JSON accept, the CSRF header on writes, and every
+ * non-2xx answer (or no answer) thrown as an ApiError, so callers only ever see success bodies.
+ */
+async function apiFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const method = (init?.method ?? "GET").toUpperCase();
+  const headers = new Headers(init?.headers);
+  headers.set("accept", "application/json");
+  if (method !== "GET" && method !== "HEAD" && csrfToken) headers.set("x-csrf-token", csrfToken);
+  const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
   let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      headers,
-      credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    res = await fetch(input, { ...init, headers, credentials: "same-origin" });
   } catch {
     throw new ApiError(0, "network_error", "Could not reach the server. Check your connection.");
   }
+  if (res.ok) return res;
   const text = await res.text();
-  let parsed: unknown = null;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = null;
-    }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = null;
   }
-  if (!res.ok) {
-    const error = toApiError(res.status, parsed);
-    if (res.status === 401 && path !== "/api/auth/login") onUnauthenticated?.();
-    throw error;
-  }
-  return parsed as T;
+  if (res.status === 401 && !url.endsWith("/api/auth/login")) onUnauthenticated?.();
+  throw toApiError(res.status, parsed);
 }
 
-export const http = {
-  get: <T>(path: string, query?: Query) => request<T>("GET", withQuery(path, query)),
-  post: <T>(path: string, body?: unknown) => request<T>("POST", path, body ?? {}),
-  patch: <T>(path: string, body: unknown) => request<T>("PATCH", path, body),
-  put: <T>(path: string, body: unknown) => request<T>("PUT", path, body),
-  delete: <T>(path: string) => request<T>("DELETE", path),
-};
+/** Typed by the whole route chain of the Worker (workers/app.ts). */
+export const client = hc<AppType>("/", { fetch: apiFetch });
 
-/** Encodes one path segment (ids, phone numbers). */
-export function seg(value: string): string {
-  return encodeURIComponent(value);
+/**
+ * `/api/platform` is served by two routers (platformAdminRoutes first, then the foundation's
+ * platformRoutes); both define `GET /tenants`, where the merged AppType holds the foundation's
+ * shape while the admin router is the one that answers. Routes of the admin router are therefore
+ * typed by that router itself.
+ */
+const platformAdmin = hc<typeof platformAdminRoutes>("/api/platform", { fetch: apiFetch });
+
+/** The success body of a typed hc call (failures are thrown by apiFetch). */
+async function data<T>(pending: Promise<ClientResponse<T, number, "json">>): Promise<T> {
+  const res = await pending;
+  return res.json();
 }
+
+type QueryValue = string | number | boolean | null | undefined;
+
+/** Drops empty values, so an empty filter field is no filter. */
+function cleanQuery(query: object): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query) as [string, QueryValue][]) {
+    if (value === null || value === undefined || value === "") continue;
+    out[key] = String(value);
+  }
+  return out;
+}
+
+/**
+ * Adds a query or a JSON body to an hc call's arguments. The routes validate these themselves
+ * (so hc's input types do not list them); their types are the zod schemas' at each call below.
+ */
+function withInput<A extends object>(args: A, input: { query?: object; json?: unknown }): A {
+  return {
+    ...args,
+    ...(input.query ? { query: cleanQuery(input.query) } : {}),
+    ...(input.json !== undefined ? { json: input.json } : {}),
+  };
+}
+
+type In<T extends z.ZodType> = z.input<T>;
+/** Query inputs as the forms hold them (the schemas coerce strings to numbers). */
+type QueryOf<T extends z.ZodType> = { [K in keyof In<T>]?: In<T>[K] | string | number | null };
 
 // --- Endpoints (docs/ADMIN_API.md) -------------------------------------------------------------
 
-const t = (tenantId: string, path = "") => `/api/tenants/${seg(tenantId)}${path}`;
+const auth = client.api.auth;
+const platform = client.api.platform;
+const tenants = client.api.tenants[":tenantId"];
+const p = (tenantId: string) => ({ param: { tenantId } });
 
 export const api = {
   auth: {
-    login: (body: z.input<typeof LoginRequest>) => http.post<LoginAnswer>("/api/auth/login", body),
-    logout: () => http.post<{ ok: true }>("/api/auth/logout"),
-    me: () => http.get<Me>("/api/auth/me"),
-    changePassword: (body: z.input<typeof ChangePasswordRequest>) =>
-      http.post<{ ok: true; csrfToken: string }>("/api/auth/password", body),
+    login: (body: In<typeof LoginRequest>) => data(auth.login.$post(withInput({}, { json: body }))),
+    logout: () => data(auth.logout.$post()),
+    me: () => data(auth.me.$get()),
+    changePassword: (body: In<typeof ChangePasswordRequest>) =>
+      data(auth.password.$post(withInput({}, { json: body }))),
     lookupInvitation: (token: string) =>
-      http.get<InvitationLookup>("/api/auth/invitations/lookup", { token }),
-    acceptInvitation: (body: z.input<typeof AcceptInvitationRequest>) =>
-      http.post<LoginAnswer>("/api/auth/invitations/accept", body),
+      data(auth.invitations.lookup.$get(withInput({}, { query: { token } }))),
+    acceptInvitation: (body: In<typeof AcceptInvitationRequest>) =>
+      data(auth.invitations.accept.$post(withInput({}, { json: body }))),
   },
   platform: {
-    tenants: (query: { search?: string; status?: string; limit?: number; offset?: number }) =>
-      http.get<{ tenants: Tenant[]; total: number }>("/api/platform/tenants", query),
-    tenant: (id: string) => http.get<{ tenant: Tenant }>(`/api/platform/tenants/${seg(id)}`),
-    createTenant: (body: z.input<typeof CreateTenant>) =>
-      http.post<{ tenant: Tenant }>("/api/platform/tenants", body),
+    tenants: (query: QueryOf<typeof TenantListQuery>) =>
+      data(platformAdmin.tenants.$get(withInput({}, { query }))),
+    tenant: (id: string) => data(platform.tenants[":id"].$get({ param: { id } })),
+    createTenant: (body: In<typeof CreateTenant>) =>
+      data(platform.tenants.$post(withInput({}, { json: body }))),
     suspend: (id: string) =>
-      http.post<{ tenant: Tenant }>(`/api/platform/tenants/${seg(id)}/suspend`),
+      data(platformAdmin.tenants[":id"].suspend.$post(withInput({ param: { id } }, { json: {} }))),
     resume: (id: string) =>
-      http.post<{ tenant: Tenant }>(`/api/platform/tenants/${seg(id)}/resume`),
+      data(platformAdmin.tenants[":id"].resume.$post(withInput({ param: { id } }, { json: {} }))),
     offboard: (id: string, confirmSlug: string) =>
-      http.post<{ tenant: Tenant }>(`/api/platform/tenants/${seg(id)}/offboard`, { confirmSlug }),
-    setTemplate: (id: string, template: string) =>
-      http.put<{ tenant: Tenant }>(`/api/platform/tenants/${seg(id)}/template`, { template }),
-    templates: () => http.get<{ templates: TemplateSummary[] }>("/api/platform/templates"),
-    invite: (id: string, body: z.input<typeof InviteMemberRequest>) =>
-      http.post<{ invitation: Invitation; link: string }>(
-        `/api/platform/tenants/${seg(id)}/invitations`,
-        body,
+      data(
+        platformAdmin.tenants[":id"].offboard.$post(
+          withInput({ param: { id } }, { json: { confirmSlug } }),
+        ),
       ),
-    tenantUsage: (id: string, query: { from?: string; to?: string } = {}) =>
-      http.get<TenantUsage>(`/api/platform/tenants/${seg(id)}/usage`, query),
-    usage: (query: { from?: string; to?: string } = {}) =>
-      http.get<UsageOverview>("/api/platform/usage", query),
-    health: () => http.get<PlatformHealth>("/api/platform/health"),
-    audit: (query: { tenantId?: string; action?: string; limit?: number; offset?: number }) =>
-      http.get<{ entries: AuditEntry[]; total: number }>("/api/platform/audit", query),
+    setTemplate: (id: string, template: string) =>
+      data(
+        platformAdmin.tenants[":id"].template.$put(
+          withInput({ param: { id } }, { json: { template } }),
+        ),
+      ),
+    templates: () => data(platformAdmin.templates.$get()),
+    invite: (id: string, body: In<typeof InviteMemberRequest>) =>
+      data(
+        platformAdmin.tenants[":id"].invitations.$post(
+          withInput({ param: { id } }, { json: body }),
+        ),
+      ),
+    tenantUsage: (id: string, query: QueryOf<typeof UsageQuery> = {}) =>
+      data(platformAdmin.tenants[":id"].usage.$get(withInput({ param: { id } }, { query }))),
+    usage: (query: QueryOf<typeof UsageQuery> = {}) =>
+      data(platformAdmin.usage.$get(withInput({}, { query }))),
+    health: () => data(platform.health.$get()),
+    audit: (query: QueryOf<typeof AuditQuery>) =>
+      data(platformAdmin.audit.$get(withInput({}, { query }))),
+    users: (query: QueryOf<typeof UserListQuery>) =>
+      data(platformAdmin.users.$get(withInput({}, { query }))),
+    resetLink: (userId: string) =>
+      data(
+        platformAdmin.users[":userId"]["reset-link"].$post(
+          withInput({ param: { userId } }, { json: {} }),
+        ),
+      ),
+    invitePlatformAdmin: (body: In<typeof InvitePlatformAdminRequest>) =>
+      data(platformAdmin.invitations.$post(withInput({}, { json: body }))),
   },
   tenant: {
-    get: (id: string) => http.get<{ tenant: Tenant }>(t(id)),
-    agent: (id: string) => http.get<{ agentConfig: AgentConfig }>(t(id, "/agent")),
-    updateAgent: (id: string, patch: z.input<typeof AgentConfigPatch>) =>
-      http.patch<{ agentConfig: AgentConfig }>(t(id, "/agent"), patch),
-    preview: (
-      id: string,
-      body: { agentConfig?: z.input<typeof AgentConfigPatch>; callerFirstName?: string | null },
-    ) => http.post<Preview>(t(id, "/agent/preview"), body),
-    calls: (
-      id: string,
-      query: {
-        from?: string;
-        to?: string;
-        outcome?: string;
-        status?: string;
-        caller?: string;
-        limit?: number;
-        offset?: number;
-      },
-    ) => http.get<{ calls: CallRow[]; total: number }>(t(id, "/calls"), query),
-    call: (id: string, callSid: string) => http.get<CallDetail>(t(id, `/calls/${seg(callSid)}`)),
-    callers: (id: string, query: { search?: string; limit?: number; offset?: number }) =>
-      http.get<{ callers: Caller[]; total?: number }>(t(id, "/callers"), query),
+    get: (id: string) => data(tenants.$get(p(id))),
+    agent: (id: string) => data(tenants.agent.$get(p(id))),
+    updateAgent: (id: string, patch: In<typeof AgentConfigPatch>) =>
+      data(tenants.agent.$patch(withInput(p(id), { json: patch }))),
+    preview: (id: string, body: In<typeof AgentPreviewRequest>) =>
+      data(tenants.agent.preview.$post(withInput(p(id), { json: body }))),
+    calls: (id: string, query: QueryOf<typeof CallListQuery>) =>
+      data(tenants.calls.$get(withInput(p(id), { query }))),
+    call: (id: string, callSid: string) =>
+      data(tenants.calls[":callSid"].$get({ param: { tenantId: id, callSid } })),
+    callers: (id: string, query: QueryOf<typeof CallerListQuery>) =>
+      data(tenants.callers.$get(withInput(p(id), { query }))),
     caller: (id: string, phone: string) =>
-      http.get<{ caller: Caller }>(t(id, `/callers/${seg(phone)}`)),
+      data(tenants.callers[":phone"].$get({ param: { tenantId: id, phone } })),
     updateProfile: (id: string, phone: string, profile: Record<string, unknown>) =>
-      http.patch<{ caller: Caller; applied: string[] }>(t(id, `/callers/${seg(phone)}/profile`), {
-        profile,
-      }),
-    template: (id: string) => http.get<{ template: TenantTemplate }>(t(id, "/template")),
-    leads: (id: string, query: { stage?: string; limit?: number; offset?: number }) =>
-      http.get<{ leads: Lead[]; total: number }>(t(id, "/leads"), query),
-    board: (id: string) =>
-      http.get<{ stages: { stage: LeadStage; leads: Lead[]; total: number }[] }>(
-        t(id, "/leads/board"),
+      data(
+        tenants.callers[":phone"].profile.$patch(
+          withInput({ param: { tenantId: id, phone } }, { json: { profile } }),
+        ),
       ),
-    moveLead: (id: string, leadId: string, body: z.input<typeof MoveLead>) =>
-      http.post<{ lead: Lead }>(t(id, `/leads/${seg(leadId)}/stage`), body),
-    team: (id: string) =>
-      http.get<{ members: Member[]; invitations: Omit<Invitation, "tenantId">[] }>(t(id, "/team")),
-    invite: (id: string, body: z.input<typeof InviteMemberRequest>) =>
-      http.post<{ invitation: Invitation; link: string }>(t(id, "/team/invitations"), body),
+    template: (id: string) => data(tenants.template.$get(p(id))),
+    leads: (id: string, query: QueryOf<typeof LeadListQuery>) =>
+      data(tenants.leads.$get(withInput(p(id), { query }))),
+    board: (id: string) => data(tenants.leads.board.$get(p(id))),
+    lead: (id: string, leadId: string) =>
+      data(tenants.leads[":id"].$get({ param: { tenantId: id, id: leadId } })),
+    moveLead: (id: string, leadId: string, body: In<typeof MoveLead>) =>
+      data(
+        tenants.leads[":id"].stage.$post(
+          withInput({ param: { tenantId: id, id: leadId } }, { json: body }),
+        ),
+      ),
+    team: (id: string) => data(tenants.team.$get(p(id))),
+    invite: (id: string, body: In<typeof InviteMemberRequest>) =>
+      data(tenants.team.invitations.$post(withInput(p(id), { json: body }))),
     revokeInvitation: (id: string, invitationId: string) =>
-      http.delete<{ ok: true }>(t(id, `/team/invitations/${seg(invitationId)}`)),
-    changeRole: (id: string, userId: string, role: Role) =>
-      http.patch<{ member: Member }>(t(id, `/team/${seg(userId)}`), { role }),
+      data(tenants.team.invitations[":id"].$delete({ param: { tenantId: id, id: invitationId } })),
+    changeRole: (id: string, userId: string, role: InvitationRole) =>
+      data(
+        tenants.team[":userId"].$patch(
+          withInput({ param: { tenantId: id, userId } }, { json: { role } }),
+        ),
+      ),
     removeMember: (id: string, userId: string) =>
-      http.delete<{ ok: true }>(t(id, `/team/${seg(userId)}`)),
-    apiKeys: (id: string) => http.get<{ apiKeys: ApiKeyRow[] }>(t(id, "/api-keys")),
+      data(tenants.team[":userId"].$delete({ param: { tenantId: id, userId } })),
+    resetLink: (id: string, userId: string) =>
+      data(
+        tenants.team[":userId"]["reset-link"].$post(
+          withInput({ param: { tenantId: id, userId } }, { json: {} }),
+        ),
+      ),
+    apiKeys: (id: string) => data(tenants["api-keys"].$get(p(id))),
     createApiKey: (id: string, name: string) =>
-      http.post<{ apiKey: ApiKeyRow & { key: string } }>(t(id, "/api-keys"), { name }),
+      data(tenants["api-keys"].$post(withInput(p(id), { json: { name } }))),
     revokeApiKey: (id: string, keyId: string) =>
-      http.delete<{ apiKey: ApiKeyRow }>(t(id, `/api-keys/${seg(keyId)}`)),
-    secrets: (id: string) => http.get<SecretsAnswer>(t(id, "/secrets")),
+      data(tenants["api-keys"][":id"].$delete({ param: { tenantId: id, id: keyId } })),
+    secrets: (id: string) => data(tenants.secrets.$get(p(id))),
     setSecret: (id: string, name: string, value: string) =>
-      http.put<{ secret: { name: string; updatedAt: string } }>(t(id, `/secrets/${seg(name)}`), {
-        value,
-      }),
+      data(
+        tenants.secrets[":name"].$put(
+          withInput({ param: { tenantId: id, name } }, { json: { value } }),
+        ),
+      ),
     deleteSecret: (id: string, name: string) =>
-      http.delete<{ ok: true }>(t(id, `/secrets/${seg(name)}`)),
-    audit: (id: string, query: { action?: string; limit?: number; offset?: number }) =>
-      http.get<{ entries: AuditEntry[]; total: number }>(t(id, "/audit"), query),
+      data(tenants.secrets[":name"].$delete({ param: { tenantId: id, name } })),
+    audit: (id: string, query: QueryOf<typeof TenantAuditQuery>) =>
+      data(tenants.audit.$get(withInput(p(id), { query }))),
   },
 };
+
+/** The success body of an `api` call, e.g. `Answer<typeof api.tenant.call>`. */
+export type Answer<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;

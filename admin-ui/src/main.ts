@@ -10,12 +10,13 @@ import { auditView as platformAuditView } from "./platform/audit";
 import { healthView } from "./platform/health";
 import { tenantDetailView, tenantsView } from "./platform/tenants";
 import { usageView } from "./platform/usage";
+import { usersView } from "./platform/users";
 import { apiKeysView } from "./tenant/api-keys";
 import { tenantAuditView } from "./tenant/audit";
 import { callDetailView, callsView } from "./tenant/calls";
 import { callerDetailView, callersView } from "./tenant/callers";
 import { keysView } from "./tenant/keys";
-import { leadsView } from "./tenant/leads";
+import { leadDetailView, leadsView } from "./tenant/leads";
 import { settingsView } from "./tenant/settings";
 import { smsView } from "./tenant/sms";
 import { teamView } from "./tenant/team";
@@ -37,6 +38,7 @@ const ROUTES: RouteDef[] = [
   { pattern: "/platform/tenants", access: "platform", view: tenantsView },
   { pattern: "/platform/tenants/:tenantId", access: "platform", view: tenantDetailView },
   { pattern: "/platform/usage", access: "platform", view: usageView },
+  { pattern: "/platform/users", access: "platform", view: usersView },
   { pattern: "/platform/health", access: "platform", view: healthView },
   { pattern: "/platform/audit", access: "platform", view: platformAuditView },
   { pattern: "/t/:tenantId/settings", access: "tenant", view: settingsView },
@@ -45,6 +47,7 @@ const ROUTES: RouteDef[] = [
   { pattern: "/t/:tenantId/callers", access: "tenant", view: callersView },
   { pattern: "/t/:tenantId/callers/:phone", access: "tenant", view: callerDetailView },
   { pattern: "/t/:tenantId/leads", access: "tenant", view: leadsView },
+  { pattern: "/t/:tenantId/leads/:leadId", access: "tenant", view: leadDetailView },
   { pattern: "/t/:tenantId/team", access: "tenant", view: teamView },
   { pattern: "/t/:tenantId/api-keys", access: "tenant", view: apiKeysView },
   { pattern: "/t/:tenantId/sms", access: "tenant", view: smsView },
@@ -67,6 +70,7 @@ const TENANT_NAV: { path: string; label: string; min: Role }[] = [
 
 const PLATFORM_NAV: { path: string; label: string }[] = [
   { path: "/platform/tenants", label: "Tenants" },
+  { path: "/platform/users", label: "People" },
   { path: "/platform/usage", label: "Usage" },
   { path: "/platform/health", label: "System health" },
   { path: "/platform/audit", label: "Audit log" },

@@ -1,5 +1,5 @@
 /** Who is logged in: the answer of GET /api/auth/me, kept for the life of the page. */
-import { ApiError, http, setCsrfToken } from "./api";
+import { ApiError, api, setCsrfToken } from "./api";
 import type { Me, Membership, Role } from "./api-types";
 
 let me: Me | null = null;
@@ -10,8 +10,9 @@ export function currentUser(): Me | null {
 
 export async function loadSession(): Promise<Me | null> {
   try {
-    me = await http.get<Me>("/api/auth/me");
-    setCsrfToken(me.csrfToken);
+    const answer = await api.auth.me();
+    setCsrfToken(answer.csrfToken);
+    me = answer;
   } catch (error) {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
       me = null;

@@ -4,7 +4,16 @@
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ApiSession, launchBrowser, logIn, newPage, screenshot, visit } from "./support/browser";
+import {
+  ApiSession,
+  acceptOverApi,
+  launchBrowser,
+  logIn,
+  newPage,
+  screenshot,
+  uniqueEmail,
+  visit,
+} from "./support/browser";
 
 describe("a platform admin", () => {
   const baseUrl = inject("baseUrl");
@@ -76,7 +85,57 @@ describe("a platform admin", () => {
     await page.locator("figcaption", { hasText: "Minutes per tenant" }).waitFor();
     await page.getByRole("link", { name: "Peterson Family Insurance" }).waitFor();
     await expect(page.locator("svg.chart rect.bar").count()).resolves.toBeGreaterThan(0);
-    await screenshot(page, "platform-usage", true);
+  });
+
+  it("issues a reset link for someone's account, which sets a new password", async () => {
+    const email = uniqueEmail("forgetful");
+    const { link } = await api.call<{ link: string }>(
+      "POST",
+      "/api/platform/tenants/tnt_demo_smith/invitations",
+      { email, role: "staff" },
+    );
+    await acceptOverApi(baseUrl, link, "first password 123");
+    await visit(page, `${baseUrl}/#/platform/users`);
+    await page.getByLabel("Search people").fill(email);
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: `Issue a reset link for ${email}` }).click();
+    const resetLink = await page.getByRole("textbox", { name: "Reset link" }).inputValue();
+    await screenshot(page, "platform-users", true);
+
+    const theirs = await newPage(browser);
+    await theirs.goto(resetLink.replace(/^https?:\/\/[^/]+/, baseUrl));
+    await theirs.getByLabel("New password").fill("second password 456");
+    await theirs.getByLabel("Repeat the password").fill("second password 456");
+    await theirs.getByRole("button", { name: "Set password" }).click();
+    await theirs.getByRole("button", { name: "Log out" }).waitFor();
+    await theirs.context().close();
+    await new ApiSession(baseUrl).login(email, "second password 456");
+  });
+
+  it("lists a tenant's people from the tenant's page, each with a reset link", async () => {
+    await visit(page, `${baseUrl}/#/platform/tenants/tnt_demo_smith`);
+    await page.getByRole("link", { name: /People of this tenant/ }).click();
+    await page.getByRole("heading", { level: 1, name: /^People of / }).waitFor();
+    await expect(
+      page.getByRole("button", { name: /^Issue a reset link for / }).count(),
+    ).resolves.toBeGreaterThan(0);
+  });
+
+  it("invites another platform admin, who can then open the operator screens", async () => {
+    const email = uniqueEmail("operator");
+    await visit(page, `${baseUrl}/#/platform/users`);
+    const form = page.locator("form", { hasText: "Invite a platform admin" });
+    await form.getByLabel("Email").fill(email);
+    await form.getByRole("button", { name: "Create invitation" }).click();
+    const link = await form.getByRole("textbox", { name: "Invitation link" }).inputValue();
+    await acceptOverApi(baseUrl, link, "operator password 789");
+    const operator = await newPage(browser);
+    await logIn(operator, baseUrl, email, "operator password 789");
+    await operator.goto(`${baseUrl}/#/platform/tenants`);
+    await operator.getByRole("heading", { level: 1, name: "Tenants" }).waitFor();
+    await operator.context().close();
   });
 
   it("sees the health of every tenant database and the warm pool", async () => {

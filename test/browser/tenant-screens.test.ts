@@ -24,6 +24,38 @@ const TENANT = "tnt_demo_peterson";
 const TENANT_NUMBER = "+19497071290";
 const KNOWN_CALLER = "+19495550100";
 const PASSWORD = "owner password 5678";
+const MEMBER_PASSWORD = "member password 9012";
+
+/** What the scripted model answers to the post-call job's structured-output requests. */
+const POST_CALL_ANSWERS: Record<string, unknown> = {
+  call_summary: {
+    summary:
+      "John Smith asked for a quote to insure a second car. The agent recorded a lead; the team will call him back.",
+    sentiment: "positive",
+    open_items: [{ key: "second_car_quote", text: "Call John back with a quote for a second car" }],
+    metrics: {
+      sentiment: 0.8,
+      satisfaction: 0.85,
+      patience: 0.7,
+      friendliness: 0.9,
+      urgency: 0.3,
+      verbosity: 0.4,
+    },
+  },
+  call_facts: {
+    facts: [
+      {
+        type: "open_item",
+        key: "second_car_quote",
+        value: "Wants a quote for insuring a second car",
+        turn: 1,
+        confidence: 0.9,
+      },
+    ],
+    resolved_open_items: [],
+    profile_patch_json: "{}",
+  },
+};
 
 describe("a tenant owner's screens", () => {
   const baseUrl = inject("baseUrl");
@@ -33,6 +65,19 @@ describe("a tenant owner's screens", () => {
   let recorder: RealtimeRecorder;
   const email = uniqueEmail("peterson-owner");
   const at = (path: string) => `${baseUrl}/#/t/${TENANT}/${path}`;
+  let owner: ApiSession;
+
+  /** A new member of the tenant (invited by the owner over the API); returns their email. */
+  async function addMember(role: "admin" | "staff"): Promise<string> {
+    const member = uniqueEmail("peterson-member");
+    const { link } = await owner.call<{ link: string }>(
+      "POST",
+      `/api/tenants/${TENANT}/team/invitations`,
+      { email: member, role },
+    );
+    await acceptOverApi(baseUrl, link, MEMBER_PASSWORD);
+    return member;
+  }
 
   beforeAll(async () => {
     const admin = await new ApiSession(baseUrl).login(
@@ -48,29 +93,47 @@ describe("a tenant owner's screens", () => {
       },
     );
     await acceptOverApi(baseUrl, link, PASSWORD);
-    // A call in which the caller asks for a quote and the agent records a lead.
-    recorder = await startRealtimeRecorder(inject("simPort"), {
-      speed: 4,
-      steps: [
-        {
-          on: "response.create",
-          do: [{ say: "Hi John, thanks for calling Peterson Insurance.", audioMs: 400 }],
-        },
-        {
-          on: "caller_audio_ms:600",
-          do: [
-            {
-              callTool: "capture_lead",
-              args: { name: "John Smith", reason: "Quote for a second car", confirmed: true },
-            },
-          ],
-        },
-        {
-          on: "function_output:capture_lead",
-          do: [{ say: "Done, the team will call you back.", audioMs: 400 }],
-        },
-      ],
-    });
+    owner = await new ApiSession(baseUrl).login(email, PASSWORD);
+    // A call in which the caller asks for a quote, the agent records a lead and says goodbye;
+    // the post-call job then summarises it (the simulator's structured answers below).
+    recorder = await startRealtimeRecorder(
+      inject("simPort"),
+      {
+        speed: 4,
+        steps: [
+          {
+            on: "response.create",
+            do: [{ say: "Hi John, thanks for calling Peterson Insurance.", audioMs: 400 }],
+          },
+          {
+            on: "caller_audio_ms:900",
+            do: [{ callerSays: "Hi, I'd like a quote for insuring a second car.", audioMs: 400 }],
+          },
+          {
+            on: "response.create",
+            do: [
+              {
+                callTool: "capture_lead",
+                args: { name: "John Smith", reason: "Quote for a second car", confirmed: true },
+              },
+            ],
+          },
+          {
+            on: "function_output:capture_lead",
+            do: [{ say: "Done, the team will call you back about the quote.", audioMs: 400 }],
+          },
+          {
+            on: "caller_audio_ms:2600",
+            do: [{ callerSays: "Great, thank you. Bye!", audioMs: 300 }],
+          },
+          {
+            on: "response.create",
+            do: [{ say: "You're welcome, John. Goodbye!", audioMs: 300 }, { hangupHint: true }],
+          },
+        ],
+      },
+      { json: POST_CALL_ANSWERS },
+    );
     await simulateCall({
       baseUrl,
       publicBaseUrl: vars.PUBLIC_BASE_URL ?? baseUrl,
@@ -78,8 +141,8 @@ describe("a tenant owner's screens", () => {
       accountSid: vars.TWILIO_ACCOUNT_SID ?? "",
       from: KNOWN_CALLER,
       to: TENANT_NUMBER,
-      lines: [{ afterMs: 300, text: "I'd like a quote for a second car" }],
-      durationMs: 3000,
+      lines: [{ afterMs: 900, text: "I'd like a quote for insuring a second car" }],
+      durationMs: 4000,
     });
     browser = await launchBrowser();
     page = await newPage(browser);
@@ -91,15 +154,16 @@ describe("a tenant owner's screens", () => {
     await recorder?.close();
   });
 
-  it("lists the call in the call log and opens its transcript", async () => {
+  it("shows a call's summary, metrics and both sides of the transcript", async () => {
+    // The post-call job runs from the queue a moment after the call ends.
     await expect
       .poll(
         async () => {
           await visit(page, at("calls"));
           await page.getByRole("heading", { level: 1, name: "Call log" }).waitFor();
-          return page.getByRole("link", { name: /2026|20\d\d/ }).count();
+          return page.getByRole("cell", { name: /quote to insure a second car/ }).count();
         },
-        { timeout: 20_000, interval: 1000 },
+        { timeout: 30_000, interval: 1000 },
       )
       .toBeGreaterThan(0);
     await screenshot(page, "call-log");
@@ -108,6 +172,15 @@ describe("a tenant owner's screens", () => {
       .first()
       .click();
     await page.getByRole("heading", { level: 2, name: "Transcript" }).waitFor();
+    const main = page.locator("main");
+    await main.getByText(/John Smith asked for a quote/).waitFor();
+    await main.getByText("Call John back with a quote for a second car").waitFor();
+    await main.getByText("I'd like a quote for insuring a second car").waitFor();
+    await main.getByText("Done, the team will call you back about the quote.").waitFor();
+    await expect(
+      main.getByRole("meter", { name: "friendliness" }).getAttribute("aria-valuetext"),
+    ).resolves.toBe("90%");
+    await expect(main.textContent()).resolves.not.toContain("interrupted by the caller");
     await screenshot(page, "call-detail", true);
   });
 
@@ -115,6 +188,61 @@ describe("a tenant owner's screens", () => {
     await visit(page, at("calls"));
     await page.getByLabel("Caller").fill("+15550000000");
     await page.getByRole("button", { name: "Filter" }).click();
+    await page.getByText("No calls match these filters.").waitFor();
+  });
+
+  /** The unfiltered call log (once the screen shown before it has been replaced). */
+  async function openCallLog(): Promise<void> {
+    await visit(page, at("calls"));
+    await expect
+      .poll(async () =>
+        (
+          await Promise.all(
+            ["Caller", "Outcome", "From", "To"].map((label) => page.getByLabel(label).inputValue()),
+          )
+        ).join(""),
+      )
+      .toBe("");
+    await page.locator("tbody tr").first().waitFor();
+  }
+
+  /** Presses Filter and waits until the filtered screen has replaced the form it was sent from. */
+  async function filterCalls(url: RegExp): Promise<void> {
+    const form = await page.getByRole("search", { name: "Filter calls" }).elementHandle();
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.waitForURL(url);
+    await form?.waitForElementState("hidden");
+  }
+
+  it("filters the call log by outcome", async () => {
+    await openCallLog();
+    const outcome =
+      (await page.locator("tbody td[data-label='Outcome']").first().textContent()) ?? "";
+    const value = outcome.trim().replace(/ /g, "_");
+    await page.getByLabel("Outcome").selectOption(value);
+    await filterCalls(new RegExp(`outcome=${value}`));
+    await expect(page.locator("tbody tr").count()).resolves.toBeGreaterThan(0);
+    const shown = await page.locator("tbody td[data-label='Outcome']").allTextContents();
+    expect(new Set(shown.map((t) => t.trim()))).toEqual(new Set([outcome.trim()]));
+    const other = value === "transferred" ? "message_taken" : "transferred";
+    await page.getByLabel("Outcome").selectOption(other);
+    await filterCalls(new RegExp(`outcome=${other}`));
+    await page.getByText("No calls match these filters.").waitFor();
+  });
+
+  it("filters the call log by date", async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await openCallLog();
+    await page.getByLabel("From").fill(today);
+    await filterCalls(new RegExp(`from=${today}`));
+    await page
+      .getByRole("cell", { name: /quote to insure a second car/ })
+      .first()
+      .waitFor();
+    await page.getByLabel("From").fill("");
+    await page.getByLabel("To").fill(yesterday);
+    await filterCalls(new RegExp(`to=${yesterday}`));
     await page.getByText("No calls match these filters.").waitFor();
   });
 
@@ -165,6 +293,21 @@ describe("a tenant owner's screens", () => {
     await expect(contacted.getByRole("heading").textContent()).resolves.toContain("(1)");
   });
 
+  it("shows a lead's history: captured on the call, then moved", async () => {
+    await visit(page, at("leads"));
+    await page
+      .getByRole("region", { name: /^Contacted/ })
+      .getByRole("link", { name: "John Smith" })
+      .first()
+      .click();
+    await page.getByRole("heading", { level: 2, name: "History" }).waitFor();
+    const history = page.getByRole("table", { name: "History of this lead" });
+    await history.getByText("Lead captured").first().waitFor();
+    await history.getByText("Moved from New to Contacted").waitFor();
+    await page.getByRole("link", { name: "Open the call" }).waitFor();
+    await screenshot(page, "lead-history", true);
+  });
+
   it("invites a staff member and shows the one-time link", async () => {
     await visit(page, at("team"));
     await page.getByLabel("Email").fill(uniqueEmail("peterson-staff"));
@@ -172,6 +315,60 @@ describe("a tenant owner's screens", () => {
     await page.getByRole("button", { name: "Create invitation" }).click();
     await page.getByRole("textbox", { name: "Invitation link" }).waitFor();
     await screenshot(page, "team", true);
+  });
+
+  it("changes a member's role", async () => {
+    const member = await addMember("staff");
+    await visit(page, at("team"));
+    await page.getByRole("combobox", { name: `Role of ${member}` }).selectOption("admin");
+    await page.getByText(`${member} is now admin.`).waitFor();
+    await visit(page, at("team"));
+    await expect(
+      page.getByRole("combobox", { name: `Role of ${member}` }).inputValue(),
+    ).resolves.toBe("admin");
+  });
+
+  it("removes a member, who loses access at once", async () => {
+    const member = await addMember("staff");
+    const theirs = await newPage(browser);
+    await logIn(theirs, baseUrl, member, MEMBER_PASSWORD);
+    await visit(page, at("team"));
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: `Remove ${member}` }).click();
+    await page.getByText(`${member} was removed.`).waitFor();
+    await expect(page.getByRole("combobox", { name: `Role of ${member}` }).count()).resolves.toBe(
+      0,
+    );
+    await theirs.goto(at("calls"));
+    await theirs.getByRole("heading", { level: 1, name: "No access" }).waitFor();
+    await theirs.context().close();
+  });
+
+  it("issues a reset link with which a member sets a new password", async () => {
+    const member = await addMember("staff");
+    await visit(page, at("team"));
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: `Issue a reset link for ${member}` }).click();
+    const resetLink = await page.getByRole("textbox", { name: "Reset link" }).inputValue();
+    expect(resetLink).toContain("#/accept?token=");
+    await screenshot(page, "team-reset-link", true);
+
+    const theirs = await newPage(browser);
+    await theirs.goto(resetLink.replace(/^https?:\/\/[^/]+/, baseUrl));
+    await theirs.getByText(`Choose a new password for ${member}.`).waitFor();
+    await theirs.getByLabel("New password").fill("a brand new password 42");
+    await theirs.getByLabel("Repeat the password").fill("a brand new password 42");
+    await theirs.getByRole("button", { name: "Set password" }).click();
+    await theirs.getByRole("button", { name: "Log out" }).waitFor();
+    await theirs.getByRole("button", { name: "Log out" }).click();
+    await theirs.getByRole("heading", { name: "Log in" }).waitFor();
+    // The old password no longer works; the new one does.
+    await theirs.getByLabel("Email").fill(member);
+    await theirs.getByLabel("Password").fill(MEMBER_PASSWORD);
+    await theirs.getByRole("button", { name: "Log in" }).click();
+    await theirs.getByText("Email or password is wrong").waitFor();
+    await logIn(theirs, baseUrl, member, "a brand new password 42");
+    await theirs.context().close();
   });
 
   it("creates an API key, shows it once, and revokes it", async () => {
@@ -251,7 +448,7 @@ describe("the operators' support view of a tenant", () => {
   const baseUrl = inject("baseUrl");
   const vars = inject("vars");
 
-  it("shows the tenant read-only and records the visit in the audit log", async () => {
+  it("shows the tenant read-only, records the visit, and counts its calls in usage", async () => {
     const browser = await launchBrowser();
     try {
       const page = await newPage(browser);
@@ -270,6 +467,13 @@ describe("the operators' support view of a tenant", () => {
       await page.getByRole("button", { name: "Filter" }).click();
       await page.getByRole("cell", { name: TENANT }).first().waitFor();
       await screenshot(page, "platform-audit");
+      // By now the calls of this run are counted (the owner's screens above waited for one).
+      await page.goto(`${baseUrl}/#/platform/usage`);
+      const peterson = page.getByRole("row", { name: /Peterson Family Insurance/ });
+      await expect
+        .poll(async () => Number(await peterson.getByRole("cell").nth(1).textContent()))
+        .toBeGreaterThan(0);
+      await screenshot(page, "platform-usage", true);
     } finally {
       await browser.close();
     }

@@ -30,13 +30,12 @@ export async function healthView(): Promise<HTMLElement> {
       "Overall: ",
       badge(health.ok ? "healthy" : "attention needed", health.ok ? "active" : "suspended"),
     ),
-    health.expectedTenantMigrations !== undefined
-      ? h(
-          "p",
-          {},
-          `Tenant databases should have ${health.expectedTenantMigrations} migrations applied.`,
-        )
-      : null,
+    h(
+      "p",
+      {},
+      `Tenant databases should have ${health.expectedTenantMigrations.length} migrations applied` +
+        `${health.expectedTenantMigrations.length > 0 ? `, the latest ${health.expectedTenantMigrations.at(-1) ?? ""}` : ""}.`,
+    ),
     h("h2", {}, "Tenant databases"),
     objectTable("Tenant databases", health.tenants ?? []),
     h("h2", {}, "Warm pool"),

@@ -373,6 +373,7 @@ export async function tenantDetailView(ctx: ViewContext): Promise<HTMLElement> {
       h("dd", {}, formatDate(tenant.createdAt)),
     ),
     h("p", {}, link(`/t/${enc}/settings`, "Open the support view (read-only, audit-logged) →")),
+    h("p", {}, link(`/platform/users?tenant=${enc}`, "People of this tenant and reset links →")),
     lifecycle,
     inviteForm,
     templateForm,

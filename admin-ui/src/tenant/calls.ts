@@ -105,6 +105,14 @@ export async function callsView(ctx: ViewContext): Promise<HTMLElement> {
   );
 }
 
+/** An open item as stored by the post-call job (`{ key, text }`), or older plain text. */
+function openItemText(item: unknown): string {
+  if (typeof item === "string") return item;
+  if (typeof item === "object" && item !== null && "text" in item && typeof item.text === "string")
+    return item.text;
+  return JSON.stringify(item);
+}
+
 export async function callDetailView(ctx: ViewContext): Promise<HTMLElement> {
   const tenantId = param(ctx, "tenantId");
   const callSid = param(ctx, "callSid");
@@ -139,7 +147,7 @@ export async function callDetailView(ctx: ViewContext): Promise<HTMLElement> {
                 h(
                   "ul",
                   {},
-                  summary.openItems.map((i) => h("li", {}, i)),
+                  summary.openItems.map((i) => h("li", {}, openItemText(i))),
                 ),
               ]
             : null,
@@ -165,8 +173,15 @@ export async function callDetailView(ctx: ViewContext): Promise<HTMLElement> {
               "li",
               {},
               h("span", {}, m.metric.replace(/_/g, " ")),
-              h("meter", { min: 0, max: 100, value: m.value, "aria-label": m.metric }),
-              h("span", {}, String(Math.round(m.value))),
+              // The post-call analysis scores each metric from 0 to 1; shown as a percentage.
+              h("meter", {
+                min: 0,
+                max: 1,
+                value: m.value,
+                "aria-label": m.metric,
+                "aria-valuetext": `${Math.round(m.value * 100)}%`,
+              }),
+              h("span", {}, `${Math.round(m.value * 100)}%`),
             ),
           ),
         )

@@ -1,10 +1,10 @@
 /** Leads: a board by stage (default) or a list, and moving a lead to another stage. */
 import { LEAD_STAGES } from "../../../workers/leads/leads.schema";
 import { api } from "../api";
-import type { Lead, LeadStage } from "../api-types";
+import type { Lead, LeadEvent, LeadStage } from "../api-types";
 import { announce, formatDate, h } from "../dom";
 import { navigate } from "../router";
-import { badge, messageFor, page, pager, select, statusBox, table } from "../ui";
+import { badge, link, messageFor, page, pager, select, statusBox, table } from "../ui";
 import type { ViewContext } from "../view";
 import { param } from "../view";
 import { can, supportBanner } from "./access";
@@ -47,6 +47,10 @@ function stageMover(
   return picker;
 }
 
+function leadPath(tenantId: string, lead: Lead): string {
+  return `/t/${encodeURIComponent(tenantId)}/leads/${encodeURIComponent(lead.id)}`;
+}
+
 function leadCard(
   tenantId: string,
   lead: Lead,
@@ -57,7 +61,7 @@ function leadCard(
   return h(
     "li",
     { class: "lead-card" },
-    h("p", { class: "lead-name" }, lead.name ?? "Unnamed caller"),
+    h("p", { class: "lead-name" }, link(leadPath(tenantId, lead), lead.name ?? "Unnamed caller")),
     lead.phone ? h("p", {}, lead.phone) : null,
     lead.reason ? h("p", { class: "hint" }, lead.reason) : null,
     h("p", { class: "hint" }, formatDate(lead.createdAt)),
@@ -132,7 +136,7 @@ export async function leadsView(ctx: ViewContext): Promise<HTMLElement> {
       "Leads",
       ["Name", "Phone", "Reason", "Stage", "Created"],
       answer.leads.map((lead) => [
-        lead.name ?? "—",
+        link(leadPath(tenantId, lead), lead.name ?? "Unnamed caller"),
         lead.phone ?? "—",
         lead.reason ?? "—",
         movable
@@ -144,6 +148,79 @@ export async function leadsView(ctx: ViewContext): Promise<HTMLElement> {
     ),
     pager(offset, PAGE, answer.total, (o) =>
       navigate(`${base}?view=list${stage ? `&stage=${stage}` : ""}&offset=${o}`),
+    ),
+  );
+}
+
+function isStage(value: string | null): value is LeadStage {
+  return (LEAD_STAGES as readonly (string | null)[]).includes(value);
+}
+
+function stageName(value: string | null): string {
+  return isStage(value) ? STAGE_LABEL[value] : (value ?? "—");
+}
+
+/** One line of a lead's history, in words. */
+function describeEvent(event: LeadEvent): string {
+  if (event.type === "created") return "Lead captured";
+  if (event.type === "stage_changed")
+    return `Moved from ${stageName(event.fromStage)} to ${stageName(event.toStage)}`;
+  if (event.type === "updated") return "Details updated";
+  return event.type.replace(/_/g, " ");
+}
+
+/** A lead: its details, its stage, and its history (every capture, update and move, oldest first). */
+export async function leadDetailView(ctx: ViewContext): Promise<HTMLElement> {
+  const tenantId = param(ctx, "tenantId");
+  const { lead, events } = await api.tenant.lead(tenantId, param(ctx, "leadId"));
+  const box = statusBox();
+  const enc = encodeURIComponent(tenantId);
+  const history = [...events].sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
+  return page(
+    lead.name ?? "Unnamed caller",
+    supportBanner(tenantId),
+    link(`/t/${enc}/leads`, "← All leads"),
+    box,
+    h(
+      "dl",
+      { class: "facts card" },
+      h("dt", {}, "Stage"),
+      h(
+        "dd",
+        {},
+        can(tenantId, "staff")
+          ? stageMover(tenantId, lead, box, ctx.rerender)
+          : badge(STAGE_LABEL[lead.stage], lead.stage),
+      ),
+      h("dt", {}, "Phone"),
+      h(
+        "dd",
+        {},
+        lead.phone ? link(`/t/${enc}/callers/${encodeURIComponent(lead.phone)}`, lead.phone) : "—",
+      ),
+      h("dt", {}, "Email"),
+      h("dd", {}, lead.email ?? "—"),
+      h("dt", {}, "Reason"),
+      h("dd", {}, lead.reason ?? "—"),
+      h("dt", {}, "Source"),
+      h("dd", {}, lead.source),
+      h("dt", {}, "Call"),
+      h(
+        "dd",
+        {},
+        lead.callSid
+          ? link(`/t/${enc}/calls/${encodeURIComponent(lead.callSid)}`, "Open the call")
+          : "—",
+      ),
+      h("dt", {}, "Created"),
+      h("dd", {}, formatDate(lead.createdAt)),
+    ),
+    h("h2", {}, "History"),
+    table(
+      "History of this lead",
+      ["When", "What", "Note", "By"],
+      history.map((e) => [formatDate(e.at), describeEvent(e), e.note ?? "—", e.actor ?? "—"]),
+      "No history yet.",
     ),
   );
 }

@@ -45,6 +45,7 @@ export async function teamView(ctx: ViewContext): Promise<HTMLElement> {
   const isOwner = can(tenantId, "owner");
   const me = currentUser();
   const box = statusBox();
+  const resetSlot = h("div");
 
   const memberRows = members.map((m) => {
     const self = m.userId === me?.user.id;
@@ -86,17 +87,42 @@ export async function teamView(ctx: ViewContext): Promise<HTMLElement> {
           { class: "danger", "aria-label": `Remove ${m.email}` },
         )
       : h("span", {}, self ? "(you)" : "");
+    // Owners may issue a reset link to a member whose account belongs to this business alone
+    // (the API answers 403 otherwise, and the message says to ask an operator).
+    const reset =
+      isOwner && !self
+        ? actionButton(
+            "Reset link",
+            async () => {
+              if (!window.confirm(`Issue a password reset link for ${m.email}?`)) return;
+              try {
+                const answer = await api.tenant.resetLink(tenantId, m.userId);
+                resetSlot.replaceChildren(
+                  linkReveal(
+                    "Reset link",
+                    answer.link,
+                    `Send this link to ${m.email}. It sets a new password, works once and expires on ${formatDate(answer.expiresAt)}.`,
+                  ),
+                );
+                box.show("ok", `Reset link issued for ${m.email}.`);
+              } catch (error) {
+                reportError(error, box);
+              }
+            },
+            { "aria-label": `Issue a reset link for ${m.email}` },
+          )
+        : null;
     return [
       m.displayName ? `${m.displayName} <${m.email}>` : m.email,
       roleCell,
       formatDate(m.joinedAt),
-      remove,
+      reset ? h("span", { class: "inline" }, remove, reset) : remove,
     ];
   });
 
   const inviteRow = (inv: (typeof invitations)[number]) => [
     inv.email,
-    inv.role,
+    inv.role ?? "",
     formatDate(inv.expiresAt),
     manage
       ? actionButton(
@@ -189,6 +215,7 @@ export async function teamView(ctx: ViewContext): Promise<HTMLElement> {
     box,
     h("h2", {}, "Members"),
     table("Team members", ["Person", "Role", "Joined", ""], memberRows),
+    resetSlot,
     h("h2", {}, "Pending invitations"),
     pending,
     manage ? inviteForm : null,

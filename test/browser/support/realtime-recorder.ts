@@ -6,7 +6,7 @@
 import { createServer } from "node:http";
 import { WebSocket, WebSocketServer } from "ws";
 import { startRealtimeSimulator } from "../../../tools/sim/realtime-server";
-import type { RealtimeScript } from "../../../tools/sim/realtime-server";
+import type { ChatOptions, RealtimeScript } from "../../../tools/sim/realtime-server";
 
 export interface RecordedEvent {
   type: string;
@@ -22,8 +22,10 @@ export interface RealtimeRecorder {
 export async function startRealtimeRecorder(
   port: number,
   script: RealtimeScript,
+  /** What the simulator's chat endpoint answers (the post-call job's structured requests). */
+  chat?: ChatOptions,
 ): Promise<RealtimeRecorder> {
-  const sim = await startRealtimeSimulator({ port: 0, script });
+  const sim = await startRealtimeSimulator({ port: 0, script, ...(chat ? { chat } : {}) });
   const upstream = `127.0.0.1:${sim.port}`;
   const sessions: RecordedEvent[][] = [];
   const server = createServer((req, res) => {
