@@ -10,14 +10,13 @@ import { jsonBody } from "../http/validation";
 import { log } from "../observability/log";
 import { platformHealth } from "./health";
 import { CreateApiKey, CreateTenant, UpdateTenant } from "./tenants.schema";
-import { createTenant, getTenant, listTenants, updateTenant } from "./tenants";
+import { createTenant, getTenant, updateTenant } from "./tenants";
 
 export const platformRoutes = new Hono<AppEnv>()
   .use(async (c, next) => {
     requirePlatformAdmin(c);
     await next();
   })
-  .get("/tenants", async (c) => c.json({ tenants: await listTenants(c.env) }))
   .get("/tenants/:id", async (c) => {
     const tenant = await getTenant(c.env, c.req.param("id"));
     if (!tenant) throw notFound("No such tenant");

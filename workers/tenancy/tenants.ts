@@ -34,16 +34,6 @@ async function phoneNumbersOf(db: PlatformDb, tenantIds: string[]): Promise<Map<
   return byTenant;
 }
 
-export async function listTenants(env: Env): Promise<TenantView[]> {
-  const db = platformDb(env.PLATFORM_DB);
-  const rows = await db.select().from(tenants).orderBy(tenants.createdAt);
-  const numbers = await phoneNumbersOf(
-    db,
-    rows.map((r) => r.id),
-  );
-  return rows.map((row) => ({ ...toTenantRecord(row), phoneNumbers: numbers.get(row.id) ?? [] }));
-}
-
 export async function getTenant(env: Env, tenantId: string): Promise<TenantView | null> {
   const db = platformDb(env.PLATFORM_DB);
   const row = await db.query.tenants.findFirst({ where: eq(tenants.id, tenantId) });
