@@ -17,6 +17,7 @@ import {
   responseCreate,
 } from "./protocol/realtime.schema";
 import { DEFAULT_REALTIME_MODEL, openRealtimeSocket, sendEvent } from "./realtime-connection";
+import { appendText, isTranscriptDelta, parseOrUndefined, readAudioDelta } from "./hot-path";
 import type { CallSetup } from "./session-setup";
 import { RESUME_INSTRUCTIONS, greetingInstructions, prepareCallSetup } from "./session-setup";
 import type { CallStore } from "./storage";
@@ -77,8 +78,14 @@ export class ModelLink {
     return this.#socket ? sendEvent(this.#socket, event) : false;
   }
 
+  /** One caller frame (base64 already checked on the way in), serialised without JSON.stringify. */
   append(payload: string): void {
-    this.send({ type: "input_audio_buffer.append", audio: payload });
+    if (!this.#socket) return;
+    try {
+      this.#socket.send(appendText(payload));
+    } catch {
+      // The socket is closing; its close handler decides what happens next.
+    }
   }
 
   /** Sends the caller audio that waited, oldest first. */
@@ -202,6 +209,14 @@ export class ModelLink {
 
   #onFrame(socket: WebSocket, data: unknown): void {
     if (socket !== this.#socket || typeof data !== "string") return;
+    // Hot path (hot-path.ts): audio deltas, and transcript deltas the call does not act on.
+    const json = parseOrUndefined(data);
+    const delta = readAudioDelta(json);
+    if (delta) {
+      this.#hooks.onEvent(delta);
+      return;
+    }
+    if (isTranscriptDelta(json)) return;
     const parsed = parseRealtimeServerEvent(data);
     if (!parsed.ok) {
       log("warn", "call.model_event_skipped", this.#hooks.fields({ reason: parsed.reason }));

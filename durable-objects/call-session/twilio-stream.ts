@@ -8,6 +8,7 @@ import { log } from "../../workers/observability/log";
 import { assertNever } from "./protocol/assert-never";
 import type { TwilioInboundMessage, TwilioStartMessage } from "./protocol/twilio-media.schema";
 import { parseTwilioMessage } from "./protocol/twilio-media.schema";
+import { parseOrUndefined, readMarkName, readMediaFrame } from "./hot-path";
 
 export interface TwilioStreamHandlers {
   fields(extra?: LogFields): LogFields;
@@ -49,6 +50,21 @@ export class TwilioStream {
   }
 
   #onFrame(data: unknown): void {
+    if (typeof data === "string") {
+      // Hot path: well-formed media frames and mark echoes go straight to their handlers
+      // (hot-path.ts); everything else through the schema.
+      const json = parseOrUndefined(data);
+      const frame = readMediaFrame(json);
+      if (frame) {
+        if (frame.track === "inbound") this.on.callerAudio(frame.payload);
+        return;
+      }
+      const mark = readMarkName(json);
+      if (mark !== null) {
+        this.on.markPlayed(mark);
+        return;
+      }
+    }
     const parsed =
       typeof data === "string"
         ? parseTwilioMessage(data)

@@ -134,3 +134,13 @@ export function toBase64(bytes: Uint8Array): string {
 export function fromBase64(base64: string): Uint8Array {
   return new Uint8Array(Buffer.from(base64, "base64"));
 }
+
+/** The base64 alphabet with padding, as zod's `z.base64()` accepts it (empty string included). */
+export const BASE64_PATTERN =
+  /^$|^(?:[0-9a-zA-Z+/]{4})*(?:(?:[0-9a-zA-Z+/]{2}==)|(?:[0-9a-zA-Z+/]{3}=))?$/;
+
+/** Decoded length of well-formed base64, without decoding it. */
+export function base64Length(base64: string): number {
+  const padding = base64.endsWith("==") ? 2 : base64.endsWith("=") ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
