@@ -54,7 +54,14 @@ export async function apiKeyPrincipal(
   });
   if (!row) return null;
   if (!constantTimeEqual(row.keyHash, await sha256Hex(presented))) return null;
-  return { kind: "api_key", apiKeyId: row.id, tenantId: row.tenantId };
+  return { kind: "api_key", apiKeyId: row.id, tenantId: row.tenantId, lastUsedAt: row.lastUsedAt };
+}
+
+/** "Last used" is for people spotting stale keys: minute precision, not a write per request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export function needsTouch(lastUsedAt: string | null, now = Date.now()): boolean {
+  return lastUsedAt === null || now - Date.parse(lastUsedAt) >= TOUCH_INTERVAL_MS;
 }
 
 export async function touchApiKey(db: PlatformDb, id: string): Promise<void> {

@@ -8,7 +8,7 @@ import { platformDb } from "../db/handles";
 import type { AppEnv } from "../http/app-env";
 import { AppError, forbidden, unauthorized } from "../http/errors";
 import { constantTimeEqual } from "../lib/crypto";
-import { apiKeyPrincipal, touchApiKey } from "./api-keys";
+import { apiKeyPrincipal, needsTouch, touchApiKey } from "./api-keys";
 import type { ApiKeyPrincipal, Principal, UserPrincipal } from "./principal";
 import { SESSION_COOKIE, readCookie, sessionPrincipal } from "./sessions";
 
@@ -34,7 +34,9 @@ async function principalFrom(c: Context<AppEnv>): Promise<Principal | null> {
       throw unauthorized("Authorization must be 'Bearer <api key>'");
     const principal = await apiKeyPrincipal(db, value.trim());
     if (!principal) throw unauthorized("API key is not valid or was revoked");
-    c.executionCtx.waitUntil(touchApiKey(db, principal.apiKeyId));
+    if (needsTouch(principal.lastUsedAt ?? null)) {
+      c.executionCtx.waitUntil(touchApiKey(db, principal.apiKeyId));
+    }
     return principal;
   }
   const token = readCookie(c.req.header("cookie"), SESSION_COOKIE);

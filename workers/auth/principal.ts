@@ -14,6 +14,8 @@ export interface ApiKeyPrincipal {
   kind: "api_key";
   apiKeyId: string;
   tenantId: string;
+  /** When the key was last seen, to keep "last used" fresh without a write per request. */
+  lastUsedAt?: string | null;
 }
 
 export type Principal = UserPrincipal | ApiKeyPrincipal;
