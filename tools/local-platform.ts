@@ -88,6 +88,26 @@ async function waitForHealth(
   throw new Error(`platform did not answer ${baseUrl}/health within ${timeoutMs} ms`);
 }
 
+/** Forwards the runtime's output, waits for /health, and gives back how to stop it (and clean up). */
+async function untilHealthy(
+  child: ChildProcess,
+  baseUrl: string,
+  persistDir: string,
+  log: ((line: string) => void) | undefined,
+): Promise<() => Promise<void>> {
+  const forward = (chunk: Buffer) => log?.(chunk.toString());
+  child.stdout?.on("data", forward);
+  child.stderr?.on("data", forward);
+  const stop = stopper(child, persistDir);
+  try {
+    await waitForHealth(baseUrl, child, 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return stop;
+}
+
 /**
  * Starts a private local platform. `vars` override the values of .dev.vars.example (e.g. point
  * OPENAI_REALTIME_URL at a simulator); PUBLIC_BASE_URL defaults to the platform's own address.
@@ -159,17 +179,7 @@ export async function startLocalPlatform(
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  const forward = (chunk: Buffer) => options.log?.(chunk.toString());
-  child.stdout?.on("data", forward);
-  child.stderr?.on("data", forward);
-
-  const stop = stopper(child, persistDir);
-  try {
-    await waitForHealth(baseUrl, child, 60_000);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const stop = await untilHealthy(child, baseUrl, persistDir, options.log);
   const apiKeys = Object.fromEntries(report.apiKeys.map((k) => [k.slug, k.key]));
   return { baseUrl, port, runtime, process: child, persistDir, vars, apiKeys, stop };
 }
@@ -236,16 +246,7 @@ async function serveWithMiniflare(options: {
       detached: true,
     },
   );
-  const forward = (chunk: Buffer) => options.log?.(chunk.toString());
-  child.stdout?.on("data", forward);
-  child.stderr?.on("data", forward);
-  const stop = stopper(child, persistDir);
-  try {
-    await waitForHealth(baseUrl, child, 60_000);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const stop = await untilHealthy(child, baseUrl, persistDir, options.log);
   const apiKeys = Object.fromEntries(options.report.apiKeys.map((k) => [k.slug, k.key]));
   return { baseUrl, port, runtime: "miniflare", process: child, persistDir, vars, apiKeys, stop };
 }
