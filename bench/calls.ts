@@ -1,8 +1,8 @@
 /**
  * `npm run bench:calls -- --calls N[,N2,…] --seconds S [--pin] [--runtime miniflare|wrangler]
- *  [--memories 1000 --setup-calls 10] [--callers-per-thread 32]`: N concurrent simulated calls
- * through the real local runtime, each S seconds long; a list runs each load in turn on the same
- * platform.
+ *  [--memories 1000 --setup-calls 10] [--callers-per-thread 32] [--realtime-shards 4]`:
+ * N concurrent simulated calls through the real local runtime, each S seconds long; a list runs
+ * each load in turn on the same platform.
  *
  * Runtime: `miniflare` (default) runs the Worker bundled by `wrangler deploy --dry-run` in
  * workerd through Miniflare — no dev proxy, as in production; `wrangler` runs `wrangler dev`
@@ -10,10 +10,12 @@
  * watcher reloads the Worker when any source file changes).
  *
  * Peers: the Realtime simulator in load mode (the model answers 800 ms of audio every second
- * while the caller streams) and the Twilio REST simulator in this process's main thread; the
- * Twilio callers (20 ms μ-law frames in real time, marks echoed at playout) in worker threads
- * (bench/call-load.ts). `--pin` pins every process serving the Worker to CPU 0 and this process
- * (all its threads) to CPU 1, as the reference measurement did.
+ * while the caller streams), sharded over `--realtime-shards` (default 4) cluster worker
+ * processes sharing one port (bench/realtime-fleet.ts), so that no session's arrival stamps
+ * wait behind the bench's main thread; the Twilio REST simulator in this process's main thread;
+ * the Twilio callers (20 ms μ-law frames in real time, marks echoed at playout) in worker
+ * threads (bench/call-load.ts). `--pin` pins every process serving the Worker to CPU 0 and this
+ * process (all its threads) and the Realtime shards to CPU 1, as the reference measurement did.
  *
  * Prints:
  * - relay latency p50/p95/p99, caller → model (the time a frame left the caller to its
@@ -35,11 +37,12 @@ import { Worker } from "node:worker_threads";
 import type { LocalRuntime } from "../tools/local-platform";
 import { startLocalPlatform } from "../tools/local-platform";
 import type { SessionLog } from "../tools/sim/realtime-server";
-import { startRealtimeSimulator } from "../tools/sim/realtime-server";
 import type { CallReport } from "../tools/sim/twilio-caller";
 import { now, simulateCall } from "../tools/sim/twilio-caller";
 import { startTwilioRestSimulator } from "../tools/sim/twilio-rest";
 import type { CallLoadJob, CallLoadResult } from "./call-load";
+import type { RealtimeFleet } from "./realtime-fleet";
+import { startRealtimeFleet } from "./realtime-fleet";
 import { percentile, printTable } from "./stats";
 
 const FRAME_BYTES = 160;
@@ -74,6 +77,8 @@ const seconds = argCount("--seconds", 15);
 const memories = argCount("--memories", 1000);
 const setupCalls = argCount("--setup-calls", 10);
 const callersPerThread = Math.max(1, argCount("--callers-per-thread", 32));
+/** Processes the Realtime simulator is sharded over (cluster workers sharing one port). */
+const realtimeShards = Math.max(1, argCount("--realtime-shards", 4));
 const runtime = (argValue("--runtime") ?? "miniflare") as LocalRuntime;
 if (runtime !== "miniflare" && runtime !== "wrangler")
   throw new Error("--runtime is miniflare or wrangler");
@@ -257,12 +262,12 @@ async function seedMemories(baseUrl: string, apiKey: string, count: number): Pro
 /** Sequential short calls from the memory-holding caller: start → session.update / audio. */
 async function setupPhase(
   baseUrl: string,
-  sessions: SessionLog[],
+  realtime: RealtimeFleet,
 ): Promise<{ update: number[]; audio: number[] }> {
   const update: number[] = [];
   const audio: number[] = [];
+  await realtime.newSessions();
   for (let i = 0; i < setupCalls; i++) {
-    const before = sessions.length;
     let streamOpenAt = Number.NaN;
     const report = await simulateCall({
       baseUrl,
@@ -275,7 +280,7 @@ async function setupPhase(
         if (e.type === "stream_open") streamOpenAt = now();
       },
     });
-    const session = sessions[before];
+    const [session] = await realtime.newSessions();
     const first = session?.events.find((e) => e.type === "session.update");
     if (first) update.push(first.at - streamOpenAt);
     const firstAudio = report.agentMedia[0];
@@ -363,10 +368,11 @@ interface LoadFigures {
 async function runLoad(
   baseUrl: string,
   calls: number,
-  sessionsLog: SessionLog[],
+  realtime: RealtimeFleet,
   cpuRoot: { pid: number; port: number } | null,
 ): Promise<LoadFigures> {
-  const sessionsBefore = sessionsLog.length;
+  await realtime.newSessions(); // sessions of earlier phases are not this load's
+  await realtime.stats(); // starts the shards' figures for this load
   const mainLag = monitorEventLoopDelay({ resolution: 10 });
   mainLag.enable();
   const mainElu = performance.eventLoopUtilization();
@@ -379,8 +385,9 @@ async function runLoad(
   const genCpu = process.cpuUsage(genCpuStart);
   const mainUtil = performance.eventLoopUtilization(mainElu).utilization;
   mainLag.disable();
+  const shardStats = await realtime.stats();
 
-  const sessions = sessionsLog.slice(sessionsBefore);
+  const sessions = await realtime.newSessions();
   const pairs = pairSessions(runs, sessions);
   let downEmitted = 0;
   let downLost = 0;
@@ -452,11 +459,18 @@ async function runLoad(
     if (changed.length > 0)
       cpuRows.push(["  warning", `processes changed during the run: ${changed.join("; ")}`]);
   }
-  const genSeconds = (genCpu.user + genCpu.system) / 1e6;
-  const threadRows: [string, string][] = threads.map((t, i) => [
-    `  caller thread ${i + 1}`,
-    `busy ${(t.utilisation * 100).toFixed(0)} %, event-loop delay p99 ${t.lagP99Ms.toFixed(1)} ms, max ${t.lagMaxMs.toFixed(1)} ms`,
-  ]);
+  const shardSeconds = shardStats.reduce((s, x) => s + x.cpuSeconds, 0);
+  const genSeconds = (genCpu.user + genCpu.system) / 1e6 + shardSeconds;
+  const threadRows: [string, string][] = [
+    ...shardStats.map((t, i): [string, string] => [
+      `  Realtime shard ${i + 1}`,
+      `${t.cpuSeconds.toFixed(2)} CPU-s, busy ${(t.utilisation * 100).toFixed(0)} %, event-loop delay p99 ${t.lagP99Ms.toFixed(1)} ms, max ${t.lagMaxMs.toFixed(1)} ms`,
+    ]),
+    ...threads.map((t, i): [string, string] => [
+      `  caller thread ${i + 1}`,
+      `busy ${(t.utilisation * 100).toFixed(0)} %, event-loop delay p99 ${t.lagP99Ms.toFixed(1)} ms, max ${t.lagMaxMs.toFixed(1)} ms`,
+    ]),
+  ];
 
   printTable(
     `bench:calls — ${calls} calls × ${seconds} s, runtime ${runtime}${pin ? ", pinned" : ""} (${new Date().toISOString()})`,
@@ -484,8 +498,8 @@ async function runLoad(
       ],
       ...cpuRows,
       [
-        "load generators (this process)",
-        `${genSeconds.toFixed(2)} CPU-s (${((genSeconds / wallSeconds) * 100).toFixed(0)} % of a core); main thread (Realtime + REST simulators) busy ${(mainUtil * 100).toFixed(0)} %, delay p99 ${(mainLag.percentile(99) / 1e6).toFixed(1)} ms, max ${(mainLag.max / 1e6).toFixed(1)} ms`,
+        "load generators (this process + Realtime shards)",
+        `${genSeconds.toFixed(2)} CPU-s (${((genSeconds / wallSeconds) * 100).toFixed(0)} % of a core); main thread (Twilio REST simulator) busy ${(mainUtil * 100).toFixed(0)} %, delay p99 ${(mainLag.percentile(99) / 1e6).toFixed(1)} ms, max ${(mainLag.max / 1e6).toFixed(1)} ms`,
       ],
       ...threadRows,
       [
@@ -522,8 +536,8 @@ async function main(): Promise<void> {
   const twilio = await startTwilioRestSimulator({
     accounts: { [TWILIO.accountSid]: TWILIO.authToken },
   });
-  const realtime = await startRealtimeSimulator({
-    script: { steps: [], load: { answerMs: 800, everyMs: 1000 } },
+  const realtime = await startRealtimeFleet(realtimeShards, {
+    load: { answerMs: 800, everyMs: 1000 },
     expectedApiKey: OPENAI_KEY,
   });
   console.log(
@@ -547,13 +561,14 @@ async function main(): Promise<void> {
       if (!pin || root === null) return;
       const serving = servingProcesses(root, platform.port);
       for (const p of serving) execFileSync("taskset", ["-a", "-cp", "0", String(p.pid)]);
-      execFileSync("taskset", ["-a", "-cp", "1", String(process.pid)]);
+      for (const pid of [process.pid, ...realtime.pids])
+        execFileSync("taskset", ["-a", "-cp", "1", String(pid)]);
       return serving;
     };
     const serving = pinAll();
     if (serving)
       console.log(
-        `pinned ${serving.map((p) => `${p.comm} ${p.pid} (${p.role})`).join(", ")} to CPU 0; this process (simulators, caller threads) to CPU 1`,
+        `pinned ${serving.map((p) => `${p.comm} ${p.pid} (${p.role})`).join(", ")} to CPU 0; this process (REST simulator, caller threads) and ${realtime.pids.length} Realtime shards to CPU 1`,
       );
 
     // Warm-up call: the first request compiles the Worker and opens databases.
@@ -574,7 +589,7 @@ async function main(): Promise<void> {
       console.log(
         `stored ${memories} memories for ${MEMORY_CALLER} in ${((now() - seedStart) / 1000).toFixed(1)} s`,
       );
-      const setup = await setupPhase(platform.baseUrl, realtime.sessions);
+      const setup = await setupPhase(platform.baseUrl, realtime);
       printTable(
         `setup latency — ${setupCalls} calls in a row, caller holding ${memories} memories`,
         [
@@ -586,7 +601,7 @@ async function main(): Promise<void> {
 
     for (const calls of loads) {
       pinAll(); // wrangler dev may have restarted its runtime meanwhile
-      await runLoad(platform.baseUrl, calls, realtime.sessions, cpuRoot);
+      await runLoad(platform.baseUrl, calls, realtime, cpuRoot);
       // Let finalisation and post-call jobs of this load settle before the next one.
       if (calls !== loads[loads.length - 1]) await new Promise((r) => setTimeout(r, 5_000));
     }
