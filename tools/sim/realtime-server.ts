@@ -653,6 +653,22 @@ class SimSession {
       ...ref,
       part: { type: "audio", transcript },
     });
+    this.#finishResponse(
+      responseId,
+      doneItem,
+      status,
+      this.#usage(offset / BYTES_PER_MS, transcript),
+    );
+    if (this.#active === active) this.#active = null;
+  }
+
+  /** The events that close every response, spoken or a tool call, in the API's order. */
+  #finishResponse(
+    responseId: string,
+    doneItem: Record<string, unknown>,
+    status: string,
+    usage: unknown,
+  ): void {
     this.#send({
       type: "response.output_item.done",
       response_id: responseId,
@@ -669,10 +685,9 @@ class SimSession {
         status_details:
           status === "cancelled" ? { type: "cancelled", reason: "client_cancelled" } : null,
         output: [doneItem],
-        usage: this.#usage(offset / BYTES_PER_MS, transcript),
+        usage,
       },
     });
-    if (this.#active === active) this.#active = null;
   }
 
   #callTool(name: string, args: Record<string, unknown>): void {
@@ -706,24 +721,7 @@ class SimSession {
     this.#send({ type: "response.function_call_arguments.delta", ...ref, delta: argText });
     this.#send({ type: "response.function_call_arguments.done", ...ref, name, arguments: argText });
     const doneItem = { ...item, status: "completed", arguments: argText };
-    this.#send({
-      type: "response.output_item.done",
-      response_id: responseId,
-      output_index: 0,
-      item: doneItem,
-    });
-    this.#send({ type: "conversation.item.done", previous_item_id: null, item: doneItem });
-    this.#send({
-      type: "response.done",
-      response: {
-        id: responseId,
-        object: "realtime.response",
-        status: "completed",
-        status_details: null,
-        output: [doneItem],
-        usage: this.#usage(0, argText),
-      },
-    });
+    this.#finishResponse(responseId, doneItem, "completed", this.#usage(0, argText));
     this.#toolCalls.set(callId, name);
   }
 
