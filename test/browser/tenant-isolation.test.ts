@@ -5,8 +5,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
-  ApiSession,
-  acceptOverApi,
+  addMemberOverApi,
   launchBrowser,
   logIn,
   newPage,
@@ -26,19 +25,12 @@ describe("a staff user of one tenant", () => {
   const email = uniqueEmail("smith-staff");
 
   beforeAll(async () => {
-    const admin = await new ApiSession(baseUrl).login(
-      vars.PLATFORM_ADMIN_EMAIL ?? "",
-      vars.PLATFORM_ADMIN_PASSWORD ?? "",
+    await addMemberOverApi(
+      baseUrl,
+      { email: vars.PLATFORM_ADMIN_EMAIL ?? "", password: vars.PLATFORM_ADMIN_PASSWORD ?? "" },
+      OWN,
+      { email, role: "staff", password: PASSWORD },
     );
-    const { link } = await admin.call<{ link: string }>(
-      "POST",
-      `/api/platform/tenants/${OWN}/invitations`,
-      {
-        email,
-        role: "staff",
-      },
-    );
-    await acceptOverApi(baseUrl, link, PASSWORD);
     browser = await launchBrowser();
     page = await newPage(browser);
     await logIn(page, baseUrl, email, PASSWORD);

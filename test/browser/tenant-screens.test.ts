@@ -10,6 +10,7 @@ import { simulateCall } from "../../tools/sim/twilio-caller";
 import {
   ApiSession,
   acceptOverApi,
+  addMemberOverApi,
   launchBrowser,
   logIn,
   newPage,
@@ -80,19 +81,12 @@ describe("a tenant owner's screens", () => {
   }
 
   beforeAll(async () => {
-    const admin = await new ApiSession(baseUrl).login(
-      vars.PLATFORM_ADMIN_EMAIL ?? "",
-      vars.PLATFORM_ADMIN_PASSWORD ?? "",
+    await addMemberOverApi(
+      baseUrl,
+      { email: vars.PLATFORM_ADMIN_EMAIL ?? "", password: vars.PLATFORM_ADMIN_PASSWORD ?? "" },
+      TENANT,
+      { email, role: "owner", password: PASSWORD },
     );
-    const { link } = await admin.call<{ link: string }>(
-      "POST",
-      `/api/platform/tenants/${TENANT}/invitations`,
-      {
-        email,
-        role: "owner",
-      },
-    );
-    await acceptOverApi(baseUrl, link, PASSWORD);
     owner = await new ApiSession(baseUrl).login(email, PASSWORD);
     // A call in which the caller asks for a quote, the agent records a lead and says goodbye;
     // the post-call job then summarises it (the simulator's structured answers below).

@@ -108,6 +108,25 @@ export async function acceptOverApi(
   if (!res.ok) throw new Error(`accepting ${link} answered ${res.status}: ${await res.text()}`);
 }
 
+/**
+ * Makes `email` a member of a tenant with `role` through the operators' invitation, accepted over
+ * the API (for users a test needs but is not about).
+ */
+export async function addMemberOverApi(
+  baseUrl: string,
+  operator: { email: string; password: string },
+  tenantId: string,
+  member: { email: string; role: "owner" | "admin" | "staff"; password: string },
+): Promise<void> {
+  const admin = await new ApiSession(baseUrl).login(operator.email, operator.password);
+  const { link } = await admin.call<{ link: string }>(
+    "POST",
+    `/api/platform/tenants/${tenantId}/invitations`,
+    { email: member.email, role: member.role },
+  );
+  await acceptOverApi(baseUrl, link, member.password);
+}
+
 let counter = 0;
 /** An address no other test (or earlier run) uses. */
 export function uniqueEmail(prefix: string): string {
