@@ -6,7 +6,14 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { simulateCall } from "../../tools/sim/twilio-caller";
-import { launchBrowser, logIn, newPage, screenshot, uniqueEmail } from "./support/browser";
+import {
+  launchBrowser,
+  logIn,
+  newPage,
+  screenshot,
+  screenshotPath,
+  uniqueEmail,
+} from "./support/browser";
 import type { RealtimeRecorder } from "./support/realtime-recorder";
 import { startRealtimeRecorder } from "./support/realtime-recorder";
 
@@ -94,10 +101,10 @@ describe("an operator onboards a business and its owner tunes the agent", () => 
     await screenshot(owner, "agent-settings");
     await owner
       .getByRole("group", { name: "Warmth & empathy" })
-      .screenshot({ path: "docs/screenshots/personality-sliders.png" });
+      .screenshot({ path: screenshotPath("personality-sliders") });
     await owner
       .locator("#instructions-preview")
-      .screenshot({ path: "docs/screenshots/instructions-preview.png" });
+      .screenshot({ path: screenshotPath("instructions-preview") });
     await owner.getByRole("button", { name: "Save settings" }).click();
     await owner.getByText("Saved. The next call uses these settings.").waitFor();
 

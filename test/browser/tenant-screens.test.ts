@@ -15,6 +15,7 @@ import {
   logIn,
   newPage,
   screenshot,
+  screenshotPath,
   uniqueEmail,
   visit,
 } from "./support/browser";
@@ -259,7 +260,7 @@ describe("a tenant owner's screens", () => {
     await expect(emailField.getAttribute("aria-invalid")).resolves.toBe("true");
     await page
       .locator('[data-field="email"]')
-      .screenshot({ path: "docs/screenshots/caller-profile-error.png" });
+      .screenshot({ path: screenshotPath("caller-profile-error") });
   });
 
   it("saves a valid profile change", async () => {

@@ -33,10 +33,23 @@ export async function newPage(browser: Browser, options: { phone?: boolean } = {
   return page;
 }
 
-/** Saves docs/screenshots/<name>.png, used by docs/TENANT_ADMIN_MANUAL.md. */
+/**
+ * Takes a screenshot. With UPDATE_SCREENSHOTS=1 it replaces docs/screenshots/<name>.png (used by
+ * docs/TENANT_ADMIN_MANUAL.md); otherwise it goes to test-results/screenshots/, so an ordinary
+ * test run never rewrites tracked files.
+ */
 export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
+  await page.screenshot({ path: screenshotPath(name), fullPage });
+}
+
+/** Where the screenshot `name` goes (see `screenshot`), for screenshots of a single element. */
+export function screenshotPath(name: string): string {
+  const dir =
+    process.env.UPDATE_SCREENSHOTS === "1"
+      ? SCREENSHOTS
+      : path.join(path.dirname(path.dirname(SCREENSHOTS)), "test-results", "screenshots");
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, `${name}.png`);
 }
 
 export async function logIn(
