@@ -3,7 +3,19 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".wrangler/", "admin-ui/dist/", "coverage/", "eslint.config.js"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".wrangler/",
+      "admin-ui/dist/",
+      "coverage/",
+      "eslint.config.js",
+      // Mutation testing: a plain-JS config outside the TS project, its sandbox and its reports.
+      "stryker.config.mjs",
+      ".stryker-tmp/",
+      "reports/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
