@@ -53,6 +53,11 @@ export default {
   testFiles: set.testFiles,
   // Only the tests that reach a mutant run for it (coverage is counted inside workerd).
   coverageAnalysis: "perTest",
+  // Static mutants (module-level code, e.g. the zod schema in stream-token.ts) are not reliably
+  // active in the Worker and Durable Object code workerd runs: `tid: z.string().min(100)` was
+  // reported as surviving, yet the same edit made by hand fails 8 of call-session.test.ts's tests.
+  // They are reported as "ignored" rather than counted as false survivors.
+  ignoreStatic: true,
   // One vitest (and one workerd) at a time: the machine is shared. Raise with --concurrency.
   concurrency: 1,
   // A mutant that loops or hangs a call is stopped and counted as a timeout, not waited for:
