@@ -26,6 +26,6 @@ export function runPostCall(
   return runPostCallSteps(
     { step: (_name, _config, fn) => fn(ctx), llm: () => Promise.resolve(options.llm) },
     callSid,
-    options.requestId,
+    { requestId: options.requestId },
   );
 }

@@ -109,11 +109,12 @@ function emptyOutcome(callSid: string): PostCallOutcome {
 export async function runPostCallSteps(
   runner: StepRunner,
   callSid: string,
-  requestId?: string,
+  options: { run?: number; requestId?: string } = {},
 ): Promise<PostCallOutcome> {
+  const { requestId } = options;
   const outcome = emptyOutcome(callSid);
   const start = await runner.step("start", DB_STEP, async (ctx) =>
-    startStep(ctx, callSid, (await runner.llm(ctx)) !== null),
+    startStep(ctx, callSid, (await runner.llm(ctx)) !== null, options.run ?? 0),
   );
   if (start.kind === "missing") return outcome;
   if (start.kind === "unchanged")

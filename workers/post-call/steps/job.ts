@@ -2,7 +2,7 @@
  * The job's record in the tenant database (`post_call_jobs`, one row per CallSid), kept across
  * runs: a run of the workflow is one instance, and this row is what one run leaves for the next.
  * - status: queued → running → done | pending_llm (the LLM steps wait for an LLM) | failed;
- * - attempts: how many runs started (the run counter behind re-run instance ids, start.ts);
+ * - attempts: the number of the latest run started (the counter behind instance ids, start.ts);
  * - steps: what each step of the latest run did, a report for the API and the admin; the
  *   caller step alone also reads its own mark (caller.step.ts says why).
  * Within a run the Workflow keeps each finished step's result, so nothing here drives a retry.
@@ -29,16 +29,25 @@ function parseSteps(text: string | undefined): JobSteps {
 }
 
 /**
- * Decides whether this run has work: none when the call is gone, when an earlier run finished
- * it, or when only the LLM steps are left and there is still no LLM. Otherwise counts the run.
+ * Counts the run (`run`: its number, 0 when it has none) and decides whether it has work: none
+ * when the call is gone, when an earlier run finished it, or when only the LLM steps are left
+ * and there is still no LLM.
  */
 export async function startStep(
   ctx: TenantContext,
   callSid: string,
   llm: boolean,
+  run: number,
 ): Promise<StartResult> {
   const call = await loadCall(ctx, callSid);
-  if (!call) return { kind: "missing" };
+  if (!call) {
+    log("warn", "post_call.call_missing", {
+      tenantId: ctx.tenantId,
+      callSid,
+      note: "no calls row (forgotten or never written)",
+    });
+    return { kind: "missing" };
+  }
   await ctx.d1
     .prepare("INSERT INTO post_call_jobs (call_sid) VALUES (?) ON CONFLICT(call_sid) DO NOTHING")
     .bind(callSid)
@@ -47,15 +56,22 @@ export async function startStep(
     .prepare("SELECT status, steps FROM post_call_jobs WHERE call_sid = ?")
     .bind(callSid)
     .first<{ status: string; steps: string }>();
-  if (job?.status === "done" || (job?.status === "pending_llm" && !llm))
-    return { kind: "unchanged", status: job.status, steps: parseSteps(job.steps) };
+  const unchanged = job?.status === "done" || (job?.status === "pending_llm" && !llm);
+  // Every run is counted, one with nothing to do too: the count names the next run (start.ts).
   const counted = await ctx.d1
     .prepare(
-      `UPDATE post_call_jobs SET status = 'running', attempts = attempts + 1, updated_at = ?
+      `UPDATE post_call_jobs SET attempts = MAX(attempts + 1, ?),
+         status = CASE WHEN ? THEN status ELSE 'running' END, updated_at = ?
         WHERE call_sid = ? RETURNING attempts`,
     )
-    .bind(new Date().toISOString(), callSid)
+    .bind(run, unchanged ? 1 : 0, new Date().toISOString(), callSid)
     .first<{ attempts: number }>();
+  if (job && unchanged)
+    return {
+      kind: "unchanged",
+      status: job.status === "done" ? "done" : "pending_llm",
+      steps: parseSteps(job.steps),
+    };
   return { kind: "run", run: counted?.attempts ?? 1, llm, call };
 }
 
