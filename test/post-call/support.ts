@@ -2,6 +2,7 @@ import { env, introspectWorkflowInstance } from "cloudflare:test";
 import type { WorkflowInstanceIntrospector } from "cloudflare:test";
 import { onTestFinished, vi } from "vitest";
 import type { PostCallOutcome } from "../../workers/post-call/post-call.schema";
+import type { PostCallJob } from "../../workers/post-call/post-call-job.schema";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
 
 let sidCounter = 0;
@@ -51,7 +52,7 @@ export function queueMessage(body: unknown, id: string) {
   };
 }
 
-export function postCallJob(tenantId: string, callSid: string) {
+export function postCallJob(tenantId: string, callSid: string): PostCallJob {
   return { kind: "post_call", tenantId, callSid, enqueuedAt: new Date().toISOString() };
 }
 
