@@ -8,7 +8,7 @@
  * workerd, its Node process, its file watcher that reloads the Worker when any source file
  * changes): the Worker bundled once by `wrangler deploy --dry-run`, run in workerd by
  * wrangler's own Miniflare 4 with the bindings of wrangler.toml (D1, the call Durable Object,
- * the post-call queue), in a child Node process (this file, `--serve-miniflare`). That is the
+ * the post-call queue and workflow), in a child Node process (this file, `--serve-miniflare`). That is the
  * closest local stand-in for production, which has no dev proxy.
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -265,6 +265,9 @@ const HostedConfig = z.object({
   durable_objects: z.object({
     bindings: z.array(z.object({ name: z.string(), class_name: z.string() })),
   }),
+  workflows: z
+    .array(z.object({ name: z.string(), binding: z.string(), class_name: z.string() }))
+    .default([]),
   queues: z.object({
     producers: z.array(z.object({ binding: z.string(), queue: z.string() })).default([]),
     consumers: z
@@ -312,6 +315,9 @@ async function hostMiniflare(config: MiniflareHostConfig): Promise<void> {
         b.name,
         { className: b.class_name, useSQLite: true },
       ]),
+    ),
+    workflows: Object.fromEntries(
+      toml.workflows.map((w) => [w.binding, { name: w.name, className: w.class_name }]),
     ),
     queueProducers: Object.fromEntries(
       toml.queues.producers.map((p) => [p.binding, { queueName: p.queue }]),

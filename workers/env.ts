@@ -3,11 +3,14 @@
  * Tenant databases are bound by name too, but are reached only through tenancy/bindings.ts.
  */
 import type { CallSession } from "../durable-objects/call-session/call-session.do";
+import type { PostCallParams } from "./post-call/start";
 
 export interface Env {
   PLATFORM_DB: D1Database;
   CALL_SESSION: DurableObjectNamespace<CallSession>;
   POST_CALL_QUEUE: Queue<unknown>;
+  /** The post-call job (post-call/post-call.workflow.ts): one instance per run of a call's job. */
+  POST_CALL_WORKFLOW: Workflow<PostCallParams>;
 
   PUBLIC_BASE_URL: string;
   TWILIO_ACCOUNT_SID: string;

@@ -6,6 +6,7 @@ import { deliverAllDueSms } from "./messaging/scheduled";
 import { handlePostCallBatch } from "./post-call/consumer";
 
 export { CallSession } from "../durable-objects/call-session/call-session.do";
+export { PostCallWorkflow } from "./post-call/post-call.workflow";
 
 // Memory's embedder and vector store follow the bindings (AI, VECTORIZE). Set at module scope
 // too, because the call Durable Object runs memory code in isolates that may never see fetch.

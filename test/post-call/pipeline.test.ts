@@ -1,45 +1,19 @@
-import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { listMemories } from "../../workers/memory/memories";
 import { OpenAiLlm } from "../../workers/post-call/llm";
-import { handlePostCallBatch } from "../../workers/post-call/consumer";
 import { runPostCall } from "../../workers/post-call/pipeline";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
 import { freshTenant, uniquePhone } from "../memory/support";
+import { callCount, recordCall as recordCallIn } from "./support";
 
+// The post-call steps, run in-process with a stand-in LLM (the workflow runs the same steps:
+// workflow.test.ts).
 let ctx: TenantContext;
-let tenantId = "";
 beforeAll(async () => {
-  const t = await freshTenant();
-  ctx = t.ctx;
-  tenantId = t.id;
+  ctx = (await freshTenant()).ctx;
 });
 
-let sidCounter = 0;
-async function recordCall(phone: string): Promise<string> {
-  sidCounter += 1;
-  const callSid = `CA${Date.now().toString(16)}${String(sidCounter).padStart(6, "0")}`;
-  const turns = [
-    ["agent", "Thanks for calling, this is Barbara."],
-    ["caller", "Hi, I replaced my Camry with a 2021 Toyota RAV4 and need it on my policy."],
-    ["agent", "I will update the policy and call you back tomorrow with the new premium."],
-  ];
-  await ctx.d1.batch([
-    ctx.d1
-      .prepare(
-        "INSERT INTO calls (call_sid, from_number, to_number, status, started_at, ended_at) VALUES (?, ?, '+19497071290', 'completed', ?, ?)",
-      )
-      .bind(callSid, phone, "2026-06-01T10:00:00.000Z", "2026-06-01T10:05:00.000Z"),
-    ...turns.map(([speaker, text], seq) =>
-      ctx.d1
-        .prepare(
-          "INSERT INTO transcript_turns (call_sid, seq, speaker, text, at) VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(callSid, seq, speaker ?? "agent", text ?? "", "2026-06-01T10:00:00.000Z"),
-    ),
-  ]);
-  return callSid;
-}
+const recordCall = (phone: string) => recordCallIn(ctx, phone);
 
 /** A stand-in OpenAI server: answers chat completions by the response_format schema name. */
 function fakeOpenAi(answers: Record<string, unknown>) {
@@ -196,57 +170,32 @@ describe("post-call pipeline", () => {
     expect(job?.status).toBe("failed");
     expect(JSON.parse(job?.steps ?? "{}")).toMatchObject({ caller: "done" });
   });
-});
-
-function message(body: unknown, id: string) {
-  return { id, body, attempts: 1, timestamp: new Date(), ack: vi.fn(), retry: vi.fn() };
-}
-
-describe("post-call queue consumer", () => {
-  it("dead-letters an unparseable message with a log line and still processes the rest of the batch", async () => {
+  it("links a lead captured during a first call to the caller the pipeline created", async () => {
     const phone = uniquePhone();
     const callSid = await recordCall(phone);
-    const send = vi.fn(() => Promise.resolve(undefined));
-    const bad = message({ kind: "post_call", tenantId, callSid: "not-a-sid" }, "m1");
-    const good = message(
-      { kind: "post_call", tenantId, callSid, enqueuedAt: new Date().toISOString() },
-      "m2",
-    );
-    const batch = {
-      queue: "neurosphere-post-call",
-      messages: [bad, good],
-      ackAll: vi.fn(),
-      retryAll: vi.fn(),
-    };
-    await handlePostCallBatch(
-      batch as unknown as MessageBatch<unknown>,
-      { ...env, POST_CALL_DLQ: { send } as unknown as Queue<unknown> },
-      { llmFor: () => Promise.resolve(null) },
-    );
-    expect(send).toHaveBeenCalledWith(
-      expect.objectContaining({ reason: "unparseable", messageId: "m1" }),
-    );
-    expect(bad.ack).toHaveBeenCalled();
-    expect(good.ack).toHaveBeenCalled();
-    const job = await ctx.d1
-      .prepare("SELECT status FROM post_call_jobs WHERE call_sid = ?")
-      .bind(callSid)
-      .first<{ status: string }>();
-    expect(job?.status).toBe("pending_llm");
+    await ctx.d1
+      .prepare(
+        "INSERT INTO leads (id, phone, reason, source, stage, call_sid) VALUES (?, ?, 'RAV4 quote', 'call', 'new', ?)",
+      )
+      .bind(`lead_${callSid}`, phone, callSid)
+      .run();
+    await runPostCall(ctx, callSid, { llm: null });
+    const lead = await ctx.d1
+      .prepare(
+        "SELECT l.caller_id = c.id AS linked FROM leads l, callers c WHERE l.call_sid = ? AND c.phone = ?",
+      )
+      .bind(callSid, phone)
+      .first<{ linked: number }>();
+    expect(lead?.linked).toBe(1);
   });
 
-  it("retries with backoff when a step fails", async () => {
+  it("counts the call once when a failed run is run again", async () => {
     const phone = uniquePhone();
     const callSid = await recordCall(phone);
-    const msg = message(
-      { kind: "post_call", tenantId, callSid, enqueuedAt: new Date().toISOString() },
-      "m3",
-    );
-    const { llm } = fakeOpenAi({});
-    await handlePostCallBatch({ messages: [msg] } as unknown as MessageBatch<unknown>, env, {
-      llmFor: () => Promise.resolve(llm),
-    });
-    expect(msg.retry).toHaveBeenCalledWith({ delaySeconds: 10 });
-    expect(msg.ack).not.toHaveBeenCalled();
+    const broken = fakeOpenAi({ call_summary: { summary: "" } });
+    await expect(runPostCall(ctx, callSid, { llm: broken.llm })).rejects.toThrow(/schema/);
+    const outcome = await runPostCall(ctx, callSid, { llm: fakeOpenAi(ANSWERS).llm });
+    expect(outcome.status).toBe("done");
+    expect(await callCount(ctx, phone)).toBe(1);
   });
 });

@@ -5,7 +5,6 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { APIError } from "openai";
 import { audit } from "../audit/audit";
 import { requirePrincipal } from "../auth/middleware";
 import { findCallerByPhone, updateCallerProfile } from "../callers/callers";
@@ -16,8 +15,7 @@ import { jsonBody, queryWith } from "../http/validation";
 import { sha256Hex } from "../lib/crypto";
 import { normalizePhone } from "../lib/phone";
 import { registerRoute, registerSchema } from "../openapi/registry";
-import { LlmOutputError, llmClientFor } from "../post-call/llm";
-import { runPostCall } from "../post-call/pipeline";
+import { runPostCallNow } from "../post-call/start";
 import type { TenantContext } from "../tenancy/tenant-context";
 import { tenantForRequest } from "../tenancy/request-tenant";
 import { formatContextForAgent, getEnrichedContext } from "./enriched-context";
@@ -282,22 +280,24 @@ export const memoryRoutes = new Hono<AppEnv>()
       ]);
     }
     if (!callSid) throw badRequest("call_sid: required");
-    let result;
-    try {
-      result = await runPostCall(ctx, callSid, {
-        llm: await llmClientFor(c.env, ctx.tenantId),
-        requestId: c.get("requestId"),
-      });
-    } catch (err) {
-      if (err instanceof LlmOutputError || err instanceof APIError)
-        throw new AppError(
-          502,
-          "llm_failed",
-          "The language model failed; the steps stay pending. Try again later.",
-        );
-      throw err;
-    }
-    if (result.status === "missing") throw notFound(`No call ${callSid} in this tenant`);
+    // A workflow run (post-call/start.ts says which instance); its outcome when it ends in time.
+    const run = await runPostCallNow(c.env, ctx, callSid, { requestId: c.get("requestId") });
+    if (run.kind === "missing" || (run.kind === "finished" && run.outcome.status === "missing"))
+      throw notFound(`No call ${callSid} in this tenant`);
+    if (run.kind === "failed")
+      throw run.llm
+        ? new AppError(
+            502,
+            "llm_failed",
+            "The language model failed; the steps stay pending. Try again later.",
+          )
+        : new AppError(502, "post_call_failed", "The post-call run failed. Try again later.");
+    if (run.kind === "running")
+      return c.json(
+        { customer_id: ctx.tenantId, call_sid: callSid, run_id: run.runId, result: null },
+        202,
+      );
+    const result = run.outcome;
     return c.json({ customer_id: ctx.tenantId, call_sid: callSid, result });
   })
   .get("/caller/profile/:phone", async (c) => {
@@ -387,8 +387,9 @@ registerRoute({
   body: ProcessCallBody,
   responses: {
     200: { description: "Pipeline outcome", schema: ProcessCallResponse },
+    202: { description: "Still running (a step waits for its retry); result null" },
     404: { description: "No such call" },
-    502: { description: "The LLM failed" },
+    502: { description: "The LLM failed, or the run failed" },
   },
 });
 registerRoute({

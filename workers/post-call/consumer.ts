@@ -1,23 +1,19 @@
 /**
- * The POST_CALL_QUEUE consumer. Each message is handled on its own, so one bad message never
- * fails the batch:
+ * The POST_CALL_QUEUE consumer: the trigger of the post-call workflow. Each message is handled
+ * on its own, so one bad message never fails the batch:
  * - a body that is not a PostCallJob → logged, sent to the dead-letter queue, acked;
  * - a tenant that no longer takes work (unknown, offboarded, suspended) → logged, dead-lettered, acked;
- * - a tenant database not ready, or any transient failure (LLM, D1) → retried with backoff;
- *   after `max_retries` (wrangler.toml) the platform moves it to the dead-letter queue itself.
+ * - otherwise the call's workflow instance (run 1, start.ts) is created and the message acked;
+ *   a repeat finds the instance there and is acked too. The steps' own failures are retried by
+ *   the Workflow under each step's policy (run.ts), no longer by the queue;
+ * - a tenant database not ready, or an instance that could not be created → retried with
+ *   backoff; after `max_retries` (wrangler.toml) the platform moves it to the dead-letter queue.
  */
 import type { Env } from "../env";
-import { deliverDueSms } from "../messaging/outbox";
 import { log } from "../observability/log";
 import { resolveTenant } from "../tenancy/tenant-context";
-import type { LlmClient } from "./llm";
-import { llmClientFor } from "./llm";
 import { PostCallJob } from "./post-call-job.schema";
-import { runPostCall } from "./pipeline";
-
-export interface ConsumerDeps {
-  llmFor?: (env: Env, tenantId: string) => Promise<LlmClient | null>;
-}
+import { startPostCall } from "./start";
 
 /** 10 s, 20 s, 40 s … capped at 10 minutes. */
 export function retryDelaySeconds(attempts: number): number {
@@ -55,11 +51,7 @@ async function deadLetter(
   }
 }
 
-export async function handlePostCallMessage(
-  message: Message<unknown>,
-  env: Env,
-  deps: ConsumerDeps = {},
-): Promise<void> {
+export async function handlePostCallMessage(message: Message<unknown>, env: Env): Promise<void> {
   const parsed = PostCallJob.safeParse(message.body);
   if (!parsed.success) {
     const issues = parsed.error.issues
@@ -84,24 +76,9 @@ export async function handlePostCallMessage(
     return;
   }
   try {
-    const llm = await (deps.llmFor ?? llmClientFor)(env, job.tenantId);
-    const outcome = await runPostCall(resolution.ctx, job.callSid, { llm });
-    if (outcome.status === "missing")
-      log("warn", "post_call.call_missing", {
-        ...fields,
-        note: "no calls row (forgotten or never written)",
-      });
+    const runId = await startPostCall(env, job);
+    log("info", "post_call.started", { ...fields, runId });
     message.ack();
-    // The summary texts were queued by the pipeline; send them now rather than at the next
-    // cron tick. A failure here loses nothing: the outbox keeps them for the cron to retry.
-    try {
-      await deliverDueSms(env, resolution.ctx);
-    } catch (err) {
-      log("warn", "post_call.sms_delivery_deferred", {
-        ...fields,
-        message: err instanceof Error ? err.message.slice(0, 300) : String(err),
-      });
-    }
   } catch (err) {
     log("warn", "post_call.retry", {
       ...fields,
@@ -112,14 +89,10 @@ export async function handlePostCallMessage(
   }
 }
 
-export async function handlePostCallBatch(
-  batch: MessageBatch<unknown>,
-  env: Env,
-  deps: ConsumerDeps = {},
-): Promise<void> {
+export async function handlePostCallBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {
     try {
-      await handlePostCallMessage(message, env, deps);
+      await handlePostCallMessage(message, env);
     } catch (err) {
       // Only reachable if logging or resolution itself threw: never fail the whole batch.
       log("error", "post_call.handler_failed", {

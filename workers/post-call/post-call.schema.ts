@@ -53,6 +53,8 @@ export const STEP_NAMES = [
   "profile",
   "metrics",
   "embeddings",
+  "lead",
+  "sms",
 ] as const;
 export const StepName = z.enum(STEP_NAMES);
 export type StepName = z.infer<typeof StepName>;

@@ -1,0 +1,29 @@
+/**
+ * lead — leads are captured during the call (the capture_lead tool, leads/leads.ts), before a
+ * first-time caller has a caller row. This step links the leads of this call to the caller the
+ * caller step found or created, so the pipeline and the caller's page show the same person.
+ * It creates no lead itself. Idempotent: only leads not yet linked are touched.
+ */
+import type { TenantContext } from "../../tenancy/tenant-context";
+import type { CallInfo } from "./call-data";
+import type { CallerResult } from "./caller.step";
+
+export interface LeadResult {
+  state: "done";
+  linked: number;
+}
+
+export async function leadStep(
+  ctx: TenantContext,
+  call: CallInfo,
+  caller: CallerResult,
+): Promise<LeadResult> {
+  if (!caller.callerId) return { state: "done", linked: 0 };
+  const result = await ctx.d1
+    .prepare(
+      "UPDATE leads SET caller_id = ?, updated_at = ? WHERE call_sid = ? AND caller_id IS NULL",
+    )
+    .bind(caller.callerId, new Date().toISOString(), call.callSid)
+    .run();
+  return { state: "done", linked: result.meta.changes };
+}
