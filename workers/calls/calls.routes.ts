@@ -40,6 +40,7 @@ import {
   recordIncomingCall,
 } from "./call-records";
 import { signStreamToken } from "./stream-token";
+import { transferNumberProblem } from "./transfer-policy";
 import { isSignedHandshake, tenantAuthToken, verifyVoiceWebhook } from "./twilio-auth";
 import {
   connectStreamTwiml,
@@ -223,8 +224,23 @@ export const callRoutes = new Hono<AppEnv>()
     switch (next.kind) {
       case "refused":
         throw otherTenantsCall(c, tenant.tenantId, call.callSid);
-      case "dial":
+      case "dial": {
+        // Dial time: the stored destination must still be one the tenant may dial (toll fraud).
+        const problem = await transferNumberProblem(c.env, tenant.tenantId, {
+          transferNumber: next.to,
+          transferCountries: tenant.config.transferCountries,
+        });
+        if (problem !== null) {
+          log("warn", "call.transfer_refused", {
+            requestId: c.get("requestId"),
+            tenantId: tenant.tenantId,
+            callSid: call.callSid,
+            reason: problem,
+          });
+          return twiml(c, recordMessageTwiml({ publicBaseUrl: base, say: MESSAGES.noAnswer }));
+        }
         return twiml(c, dialTwiml({ publicBaseUrl: base, to: next.to }));
+      }
       case "message":
         return twiml(c, recordMessageTwiml({ publicBaseUrl: base, say: MESSAGES.apology }));
       case "hangup":
