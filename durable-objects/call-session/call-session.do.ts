@@ -2,6 +2,12 @@
  * CallSession — one live call, named by its CallSid (so a stream that reconnects after a
  * deploy or crash lands on the same object and the same stored conversation).
  *
+ * Named by CallSid alone, not tenant + CallSid: the media handshake names only the CallSid
+ * (the tenant is in the token, which arrives after the upgrade), and a rename would strand the
+ * calls live at the deploy that made it. A CallSid is not a proof of tenant, so every RPC takes
+ * the tenant its webhook resolved and is refused when the call is another tenant's
+ * (stream-claim.ts).
+ *
  * Responsibilities:
  * - accept the Twilio Media Streams WebSocket (`fetch`, upgrade only; 426 otherwise) and hand
  *   it to a CallRelay, which checks the stream token and bridges it to OpenAI Realtime;
@@ -19,6 +25,14 @@ import { finaliseFromStore, tenantFromMeta } from "./finalise";
 import type { HandshakeProof } from "./relay";
 import { CallRelay } from "./relay";
 import { CallStore } from "./storage";
+import type { AnswerResult, TenantCheck } from "./stream-claim";
+import {
+  answerCall,
+  callTenant,
+  checkTenant,
+  issueGeneration,
+  openGeneration,
+} from "./stream-claim";
 
 /** Realtime sessions end at 60 minutes; move to a fresh one comfortably before. */
 export const DEFAULT_ROLLOVER_SECONDS = 55 * 60;
@@ -31,20 +45,25 @@ export const WATCHDOG_MS = 60_000;
 /** Continuations answered with a fresh stream before we stop trying and take a message. */
 export const MAX_RESUMES = 3;
 
-/** Internal headers the Worker sets when forwarding the upgrade (never taken from outside). */
+/** Internal headers the Worker sets when forwarding a verified upgrade (never taken from outside). */
 export const HANDSHAKE_HEADERS = {
   platformVerified: "x-ns-handshake-platform",
-  signature: "x-ns-handshake-signature",
-  url: "x-ns-handshake-url",
+  /** The tenant whose own auth token signed the handshake, when the platform's did not. */
+  tenantId: "x-ns-handshake-tenant",
 } as const;
 
 export type Continuation =
-  | { kind: "resume"; tenantId: string | null }
+  | { kind: "resume"; generation: number }
+  /** A stream is still live here: Twilio is to ask again shortly, nothing is issued now. */
+  | { kind: "wait" }
   | { kind: "dial"; to: string }
   | { kind: "message" }
-  | { kind: "hangup" };
+  | { kind: "hangup" }
+  /** The call is another tenant's. */
+  | { kind: "refused" };
 
-export type CallEndedResult = "finalised" | "already_finalised" | "no_session" | "no_tenant";
+export type CallEndedResult =
+  "finalised" | "already_finalised" | "no_session" | "no_tenant" | "wrong_tenant";
 
 export class CallSession extends DurableObject<Env> {
   #store: CallStore;
@@ -67,27 +86,47 @@ export class CallSession extends DurableObject<Env> {
     const callSid = decodeURIComponent(new URL(request.url).pathname.split("/").pop() ?? "");
     const handshake: HandshakeProof = {
       platformVerified: request.headers.get(HANDSHAKE_HEADERS.platformVerified) === "1",
-      signature: request.headers.get(HANDSHAKE_HEADERS.signature),
-      url: request.headers.get(HANDSHAKE_HEADERS.url) ?? "",
+      tenantId: request.headers.get(HANDSHAKE_HEADERS.tenantId) || null,
     };
+    if (!handshake.platformVerified && handshake.tenantId === null) {
+      return new Response("Handshake not verified", { status: 403 });
+    }
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     server.accept();
-    // A new stream for this call replaces any old one (Twilio only ever has one open).
-    this.#relay?.shutdown();
-    this.#relay = new CallRelay({
+    // The newcomer replaces the call's stream only once its start passed every check (#accept):
+    // until then the live stream goes on, whatever the newcomer sends.
+    new CallRelay({
       env: this.env,
       store: this.#store,
       twilio: server,
       callSid,
       handshake,
       hooks: {
+        accept: (relay, tenantId, generation) => this.#accept(relay, tenantId, generation),
         armAlarm: () => this.#armAlarm(),
         rolloverMs: this.#rolloverMs(),
         hangupGraceMs: HANGUP_GRACE_MS,
       },
     });
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  #accept(relay: CallRelay, tenantId: string, generation: number): boolean {
+    if (!openGeneration(this.#store, tenantId, generation)) return false;
+    if (this.#relay !== relay) this.#relay?.shutdown();
+    this.#relay = relay;
+    return true;
+  }
+
+  /** The tenant whose own Twilio auth token may sign this call's handshake (null: unknown call). */
+  tenantOfCall(): string | null {
+    return callTenant(this.#store);
+  }
+
+  /** The voice webhook: the call is claimed for `tenantId`, and its first stream generation issued. */
+  answer(tenantId: string): AnswerResult {
+    return answerCall(this.#store, tenantId);
   }
 
   /** One alarm serves every deadline: the earliest one pending. */
@@ -149,11 +188,21 @@ export class CallSession extends DurableObject<Env> {
     return result?.written ? "finalised" : "already_finalised";
   }
 
+  /** A fresh stream for the call; only its token can open the next stream. */
+  #resume(tenantId: string): Continuation {
+    return { kind: "resume", generation: issueGeneration(this.#store, tenantId) };
+  }
+
   /** What the line does now that the stream has ended while the call is up. */
-  async continuation(): Promise<Continuation> {
+  async continuation(tenantId: string): Promise<Continuation> {
     await this.#relay?.settleTools();
+    if (checkTenant(this.#store, tenantId) === "wrong_tenant") return { kind: "refused" };
+    // Twilio follows the <Redirect> only once the stream is closed; one still live here is a
+    // replay, or a close not seen yet: no second token while the first stream is up.
+    const live = this.#relay?.live === true;
     const meta = this.#store.meta();
-    if (!meta) return { kind: "resume", tenantId: null };
+    // The stream never started (or the object lost it): a call unknown here is claimed now.
+    if (!meta) return live ? { kind: "wait" } : this.#resume(tenantId);
     switch (meta.phase) {
       case "transferring":
         return meta.transferTo ? { kind: "dial", to: meta.transferTo } : { kind: "message" };
@@ -163,6 +212,7 @@ export class CallSession extends DurableObject<Env> {
         return { kind: "hangup" };
       case "active": {
         if (meta.finalised) return { kind: "hangup" };
+        if (live) return { kind: "wait" };
         if (meta.resumes >= MAX_RESUMES) {
           this.#store.updateMeta((m) => {
             m.phase = "message";
@@ -172,21 +222,28 @@ export class CallSession extends DurableObject<Env> {
         this.#store.updateMeta((m) => {
           m.resumes += 1;
         });
-        return { kind: "resume", tenantId: meta.tenantId };
+        return this.#resume(tenantId);
       }
     }
   }
 
   /** The caller left a recording after the agent could not go on (or nobody answered a transfer). */
-  messageRecorded(): void {
+  messageRecorded(tenantId: string): TenantCheck {
+    const check = checkTenant(this.#store, tenantId);
+    if (check === "wrong_tenant") return check;
     this.#store.updateMeta((m) => {
       m.messageTaken = true;
       if (m.phase === "active") m.phase = "message";
     });
+    return check;
   }
 
   /** Twilio says the call is over: finalise once, with Twilio's status and duration. */
-  async callEnded(twilio: { status: string; durationSeconds?: number }): Promise<CallEndedResult> {
+  async callEnded(
+    tenantId: string,
+    twilio: { status: string; durationSeconds?: number },
+  ): Promise<CallEndedResult> {
+    if (checkTenant(this.#store, tenantId) === "wrong_tenant") return "wrong_tenant";
     await this.#relay?.settleTools();
     this.#relay?.shutdown();
     const meta = this.#store.meta();

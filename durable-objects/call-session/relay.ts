@@ -11,7 +11,9 @@
  * - tool-runner.ts    function calls and their effects; dtmf.ts keypad entries.
  *
  * Order of events on a stream:
- * 1. `start`: checked (stream-start.ts); a failure closes the stream with 1008.
+ * 1. `start`: checked (stream-start.ts); a failure closes the stream with 1008. Only a stream
+ *    that passed every check is accepted by the call object (`hooks.accept`), and only then
+ *    does it replace the stream the call had: until then this relay touches nothing of the call.
  * 2. Realtime socket opened; `session.update` is the first event on it; buffered caller audio
  *    follows; then the greeting (first stream) or the restored history (later streams).
  * 3. Relay: caller frames → `input_audio_buffer.append`; each model delta → one Twilio `media`
@@ -47,6 +49,11 @@ export type { HandshakeProof } from "./stream-start";
 export { POLICY_VIOLATION } from "./stream-start";
 
 export interface RelayHooks {
+  /**
+   * This stream passed its checks: the object opens its token's generation (false when another
+   * stream opened it first, or a later one was issued) and makes it the call's stream.
+   */
+  accept(relay: CallRelay, tenantId: string, generation: number): boolean;
   /** Re-computes the object's alarm from the stored deadlines. */
   armAlarm(): void;
   rolloverMs: number;
@@ -64,6 +71,8 @@ export class CallRelay {
   #hooks: RelayHooks;
 
   #state: StreamState = "awaiting_start";
+  /** The object accepted this stream as the call's; before that, its end changes nothing. */
+  #accepted = false;
   #tenant: TenantContext | null = null;
   #meta: CallMeta | null = null;
   #pendingHangup = false;
@@ -161,7 +170,7 @@ export class CallRelay {
       message,
       pathCallSid: this.#pathCallSid,
       handshake: this.#handshake,
-      stored: this.#store.meta(),
+      store: this.#store,
     });
     if (!check.ok) {
       if (check.refuse) {
@@ -171,7 +180,20 @@ export class CallRelay {
       return;
     }
     if (this.#state !== "starting") return; // Twilio went away while we checked.
-    const { tenant, meta, resumed } = check;
+    // Re-read: the call's current stream went on while this one was checked.
+    const meta = this.#store.meta() ?? check.meta;
+    if (meta.finalised || meta.phase !== "active") {
+      this.#closeTwilio(1000, "call not active");
+      return;
+    }
+    const { tenant } = check;
+    if (!this.#hooks.accept(this, tenant.tenantId, check.generation)) {
+      log("warn", "call.stream_refused", this.#fields({ reason: "token used or superseded" }));
+      this.#closeTwilio(POLICY_VIOLATION, "policy violation");
+      return;
+    }
+    this.#accepted = true;
+    const resumed = meta.streamStarts > 0;
     this.#tenant = tenant;
     meta.streamStarts += 1;
     meta.detachedAt = null;
@@ -206,6 +228,7 @@ export class CallRelay {
   #onTwilioClosed(): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
+    if (!this.#accepted) return; // a stream that never became the call's: the call goes on
     this.#audio.detach();
     this.#dtmf.reset();
     this.#model.retire();

@@ -2,6 +2,8 @@
  * The call object's durable state (SQLite-backed Durable Object storage, synchronous KV API).
  *
  * Layout:
+ * - `claim`           StreamClaim: the tenant the call belongs to (set by the first voice webhook
+ *                     that reached the object) and the stream generations issued and opened.
  * - `meta`            CallMeta: who, when, the call's phase, tools used, token totals, deadlines.
  * - `turn:<seq 6d>`   one transcript turn each, written the moment it completes, so a socket
  *                     that dies (or a deploy) loses nothing, and a new stream restores them.
@@ -48,11 +50,32 @@ export interface CallMeta {
   hangupAt: number | null;
 }
 
+/**
+ * Whose call this is, and which stream token may open its next stream. Written by the voice
+ * webhook (before the caller's stream exists, so before any meta) and by each resume.
+ */
+export interface StreamClaim {
+  tenantId: string;
+  /** The generation of the latest stream token issued; only it may open a stream. */
+  issued: number;
+  /** The generation of the last stream accepted (0: none yet); a generation opens one stream. */
+  opened: number;
+}
+
+const CLAIM = "claim";
 const META = "meta";
 const TURN_PREFIX = "turn:";
 
 export class CallStore {
   constructor(private readonly kv: SyncKvStorage) {}
+
+  claim(): StreamClaim | null {
+    return this.kv.get<StreamClaim>(CLAIM) ?? null;
+  }
+
+  saveClaim(claim: StreamClaim): void {
+    this.kv.put(CLAIM, claim);
+  }
 
   meta(): CallMeta | null {
     return this.kv.get<CallMeta>(META) ?? null;

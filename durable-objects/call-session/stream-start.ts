@@ -1,31 +1,33 @@
 /**
- * The checks a Media Stream passes at `start`, before any model socket opens: the stream token
- * (HMAC, expiry, this call), the tenant it names, and — when the handshake was not signed by the
- * platform's Twilio account — the handshake re-checked with that tenant's own auth token.
+ * The checks a Media Stream passes at `start`, before any model socket opens and before it may
+ * replace the call's live stream: the stream token (HMAC, expiry, this call, the latest
+ * generation the object issued and not yet opened), the tenant it names (the call's own), and —
+ * when the handshake was not signed by the platform's Twilio account — that the tenant whose
+ * own auth token the Worker found signing it is the token's tenant.
  * Any failure is a reason to close the stream with 1008 (policy violation).
  */
 import { getCall } from "../../workers/calls/call-records";
 import { verifyStreamToken } from "../../workers/calls/stream-token";
-import { isSignedHandshake, tenantAuthToken } from "../../workers/calls/twilio-auth";
 import type { Env } from "../../workers/env";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
 import { resolveTenant } from "../../workers/tenancy/tenant-context";
 import type { TwilioStartMessage } from "./protocol/twilio-media.schema";
-import type { CallMeta } from "./storage";
+import type { CallMeta, CallStore } from "./storage";
+import { checkTenant, isOpenable } from "./stream-claim";
 
 /** WebSocket close code for a stream we refuse (RFC 6455 policy violation). */
 export const POLICY_VIOLATION = 1008;
 
+/** What the Worker proved of the handshake's `X-Twilio-Signature` (it refuses any other). */
 export interface HandshakeProof {
-  /** The `X-Twilio-Signature` matched the platform's auth token. */
+  /** Signed with the platform's auth token. */
   platformVerified: boolean;
-  signature: string | null;
-  /** The public wss:// URL the signature covers. */
-  url: string;
+  /** Otherwise: the tenant whose own auth token signed it. */
+  tenantId: string | null;
 }
 
 export type StartCheck =
-  | { ok: true; tenant: TenantContext; meta: CallMeta; resumed: boolean }
+  | { ok: true; tenant: TenantContext; meta: CallMeta; generation: number }
   /** The conversation is over: the continuation endpoint decides what the line does next. */
   | { ok: false; refuse: false }
   | { ok: false; refuse: true; reason: string };
@@ -39,7 +41,7 @@ export async function checkStart(options: {
   message: TwilioStartMessage;
   pathCallSid: string;
   handshake: HandshakeProof;
-  stored: CallMeta | null;
+  store: CallStore;
 }): Promise<StartCheck> {
   const { env, message, handshake } = options;
   const callSid = message.start.callSid;
@@ -47,19 +49,19 @@ export async function checkStart(options: {
   const tokenText = message.start.customParameters["token"];
   const check = await verifyStreamToken(env, tokenText, callSid);
   if (!check.ok) return refuse(`token ${check.reason}`);
+  const tokenTenant = check.token.tenantId;
+  if (!handshake.platformVerified && handshake.tenantId !== tokenTenant)
+    return refuse("handshake signature");
+  if (checkTenant(options.store, tokenTenant) === "wrong_tenant")
+    return refuse("token of another tenant");
+  const generation = check.generation;
+  if (generation === null || !isOpenable(options.store, tokenTenant, generation))
+    return refuse("token used or superseded");
   const resolved = await resolveTenant(env, { kind: "call_token", token: check.token });
   if (!resolved.ok) return refuse(`tenant ${resolved.reason}`);
   const tenant = resolved.ctx;
-  if (!handshake.platformVerified) {
-    const token = await tenantAuthToken(env, tenant.tenantId);
-    const signed =
-      token !== null && (await isSignedHandshake(token, handshake.signature, handshake.url));
-    if (!signed) return refuse("handshake signature");
-  }
 
-  const stored = options.stored;
-  const resumed = stored !== null && stored.streamStarts > 0;
-  let meta = stored;
+  let meta = options.store.meta();
   if (!meta) {
     const call = await getCall(tenant, callSid);
     if (!call) return refuse("unknown call");
@@ -75,7 +77,7 @@ export async function checkStart(options: {
   }
   if (meta.tenantId !== tenant.tenantId) return refuse("token of another tenant");
   if (meta.finalised || meta.phase !== "active") return { ok: false, refuse: false };
-  return { ok: true, tenant, meta, resumed };
+  return { ok: true, tenant, meta, generation };
 }
 
 function newCallMeta(

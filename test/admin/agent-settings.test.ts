@@ -127,3 +127,43 @@ describe("agent settings", () => {
     expect(audit.body.entries[0]?.detail.changed).toEqual(["transferNumber"]);
   });
 });
+
+describe("agent settings: transfer number", () => {
+  type Answer = { agentConfig?: { transferNumber: string | null }; error?: { message: string } };
+
+  it.each([
+    ["a premium-rate number", "+1 900 555 0123", "premium-rate"],
+    ["a number in the NANP 976 exchange", "+1 714 976 5555", "premium-rate"],
+    ["a Caribbean number dialled as +1", "+1 876 555 0123", "JM"],
+    ["a number abroad", "+44 7911 123456", "GB"],
+  ])("answers 400 naming the problem for %s", async (_name, number, named) => {
+    const res = await api<Answer>("PATCH", path("/agent"), {
+      auth: { session: t.owner },
+      body: { transferNumber: number },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error?.message).toContain("transferNumber");
+    expect(res.body.error?.message).toContain(named);
+  });
+
+  it("accepts a number abroad once its country is among the transfer countries", async () => {
+    const res = await api<Answer>("PATCH", path("/agent"), {
+      auth: { session: t.owner },
+      body: { transferNumber: "+44 7911 123456", transferCountries: ["US", "CA", "GB"] },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.agentConfig?.transferNumber).toBe("+447911123456");
+    await api("PATCH", path("/agent"), {
+      auth: { session: t.owner },
+      body: { transferNumber: null, transferCountries: null },
+    });
+  });
+
+  it("accepts a Canadian number for a business with a US number", async () => {
+    const res = await api<Answer>("PATCH", path("/agent"), {
+      auth: { session: t.owner },
+      body: { transferNumber: "+1 416 555 0123" },
+    });
+    expect(res.status).toBe(200);
+  });
+});

@@ -38,11 +38,16 @@ describe("media stream: token checks", () => {
     [
       "an expired token",
       async (callSid: string) =>
-        signStreamToken(env, { tenantId: tenant.id, callSid }, { now: Date.now() - 3_600_000 }),
+        signStreamToken(
+          env,
+          { tenantId: tenant.id, callSid, generation: 1 },
+          { now: Date.now() - 3_600_000 },
+        ),
     ],
     [
       "another call's token",
-      async () => signStreamToken(env, { tenantId: tenant.id, callSid: newCallSid() }),
+      async () =>
+        signStreamToken(env, { tenantId: tenant.id, callSid: newCallSid(), generation: 1 }),
     ],
   ])("closes the stream with 1008 before any model socket opens for %s", async (_name, make) => {
     const apiKey = await useScript(tenant.id, GREETING_ONLY);

@@ -1,6 +1,8 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, inject, it } from "vitest";
+import type { CallSession } from "../../durable-objects/call-session/call-session.do";
+import { CallStore } from "../../durable-objects/call-session/storage";
 import { getCall } from "../../workers/calls/call-records";
 import { messages } from "../../workers/db/tenant.schema";
 import { createTenantWithKey } from "../support/tenants";
@@ -11,6 +13,7 @@ import {
   newCallSid,
   placeCall,
   tenantCtx,
+  simSessions,
   twilioPost,
   until,
   useScript,
@@ -121,6 +124,62 @@ describe("transfer_to_human", () => {
       postCallStatus: "queued",
     });
     expect(JSON.parse(row?.toolsUsed ?? "[]")).toContain("transfer_to_human");
+  });
+});
+
+describe("transfer destinations (toll fraud)", () => {
+  it.each([
+    ["a premium-rate number", "+19005550123"],
+    ["a number in the NANP 976 exchange", "+17149765555"],
+    ["a Caribbean number dialled as +1", "+18765550123"],
+    ["a number abroad", "+447911123456"],
+  ])(
+    "does not transfer to %s saved before the rule, and the agent offers a message",
+    async (_name, number) => {
+      const tenant = await createTenantWithKey();
+      await withTransferNumber(tenant, number);
+      const apiKey = await useScript(tenant.id, {
+        speed: 50,
+        steps: [
+          {
+            on: "response.create",
+            do: [
+              { say: "Let me connect you.", audioMs: 200 },
+              { callTool: "transfer_to_human", args: { reason: "wants a person" } },
+            ],
+          },
+        ],
+      });
+      const callSid = newCallSid();
+      const { token } = await placeCall(tenant.phoneNumber, callSid);
+      const twilio = await FakeTwilio.connect(callSid);
+      twilio.start(token);
+      const output = await until(
+        async () => (await simSessions(apiKey))[0]?.functionOutputs[0]?.output,
+      );
+      expect(output).toContain("take_message");
+      expect(await redirects(callSid)).toEqual([]);
+      expect((await callMeta(callSid))?.phase).toBe("active");
+      twilio.close();
+    },
+  );
+
+  it("the continuation takes a message instead of dialling a premium-rate number", async () => {
+    const tenant = await createTenantWithKey();
+    await withTransferNumber(tenant, TRANSFER_TO);
+    const { callSid, twilio } = await callThatTransfers(tenant);
+    // The stored destination is not what the settings allow (saved before the rule).
+    await runInDurableObject(
+      env.CALL_SESSION.get(env.CALL_SESSION.idFromName(callSid)),
+      (_instance: CallSession, state) =>
+        new CallStore(state.storage.kv).updateMeta((m) => {
+          m.transferTo = "+19005550123";
+        }),
+    );
+    twilio.stop();
+    const twiml = await (await webhook("/twilio/continue", callSid, tenant)).text();
+    expect(twiml).not.toContain("<Dial");
+    expect(twiml).toContain("<Record ");
   });
 });
 

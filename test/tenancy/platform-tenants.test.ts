@@ -266,3 +266,36 @@ describe("POST /api/platform/tenants/{id}/api-keys", () => {
     expect(res.status).toBe(403);
   });
 });
+
+describe("transfer numbers set by the platform console", () => {
+  it("answers 400 naming the problem and creates nothing for a premium-rate transfer number", async () => {
+    const session = await loginAsPlatformAdmin();
+    const input = uniqueTenantInput();
+    const res = await api<ErrorAnswer>("POST", "/api/platform/tenants", {
+      auth: { session },
+      body: {
+        ...input,
+        businessName: "Premium Co",
+        template: "insurance_v1",
+        agentConfig: { transferNumber: "+19005550123" },
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/transferNumber: .*premium-rate/);
+    expect(await tenantsWithSlug(input.slug)).toBe(0);
+  });
+
+  it("answers 400 to a transfer number outside the tenant's countries", async () => {
+    const session = await loginAsPlatformAdmin();
+    const created = await api<TenantAnswer>("POST", "/api/platform/tenants", {
+      auth: { session },
+      body: { ...uniqueTenantInput(), businessName: "Abroad Co", template: "insurance_v1" },
+    });
+    const res = await api<ErrorAnswer>("PATCH", `/api/platform/tenants/${created.body.tenant.id}`, {
+      auth: { session },
+      body: { agentConfig: { transferNumber: "+18765550123" } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/transferNumber: .*in JM/);
+  });
+});

@@ -23,6 +23,7 @@ import type { Principal } from "../auth/principal";
 import { auditInsert } from "../audit/audit";
 import { platformDb } from "../db/handles";
 import { tenants } from "../db/platform.schema";
+import { transferSettingError } from "../calls/transfer-policy";
 import type { Env } from "../env";
 import { AppError, zodIssues, describeIssues } from "../http/errors";
 import type { TenantContext } from "../tenancy/tenant-context";
@@ -69,6 +70,8 @@ export async function updateAgentSettings(
   const current = AgentConfig.parse(JSON.parse(row.agentConfig));
   const next = patchedConfig(current, patch);
   if (next instanceof AppError) return next;
+  const refused = await transferSettingError(env, ctx.tenantId, next, patch);
+  if (refused) return refused;
   const changed = changedFields(current, next);
   if (changed.length === 0) return next;
   await db.batch([

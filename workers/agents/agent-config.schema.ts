@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { PhoneNumber } from "../lib/phone";
+import { TransferCountry } from "../lib/phone-destinations";
 import type { SliderKey, PersonalitySlider } from "./personality";
 import { PERSONALITY_SLIDERS, defaultSliderValues } from "./personality";
 
@@ -118,6 +119,17 @@ const AgentName = z
   .min(1, { error: "must not be empty" })
   .max(60, { error: "must be at most 60 characters" });
 const TransferNumber = PhoneNumber.nullable();
+/**
+ * Countries transfers may dial; null: the country of the tenant's own numbers. Whether the
+ * transfer number fits is checked where the tenant's numbers are known (calls/transfer-policy.ts),
+ * not here: this schema also parses stored rows, which must keep parsing.
+ */
+const TransferCountries = z
+  .array(TransferCountry)
+  .min(1, { error: "must list at least one country, or be null for the business's own" })
+  .max(50, { error: "must list at most 50 countries" })
+  .transform((codes) => [...new Set(codes)])
+  .nullable();
 const SmsRecipients = z
   .array(PhoneNumber)
   .max(MAX_SMS_RECIPIENTS, { error: `must list at most ${MAX_SMS_RECIPIENTS} numbers` })
@@ -139,6 +151,7 @@ export const AgentConfig = z.strictObject(
     voice: RealtimeVoice,
     language: LanguageTag,
     transferNumber: TransferNumber.default(null),
+    transferCountries: TransferCountries.default(null),
     smsRecipients: SmsRecipients.default([]),
     personality: Personality,
   },
@@ -155,6 +168,7 @@ export const AgentConfigPatch = z.strictObject(
     voice: RealtimeVoice.optional(),
     language: LanguageTag.optional(),
     transferNumber: TransferNumber.optional(),
+    transferCountries: TransferCountries.optional(),
     smsRecipients: SmsRecipients.optional(),
     personality: PersonalityPatch.optional(),
   },
@@ -177,6 +191,8 @@ export function mergeAgentConfig(current: AgentConfig, patch: AgentConfigPatch):
     // null is a value here (no transfer), so only an absent field keeps the current number.
     transferNumber:
       patch.transferNumber === undefined ? current.transferNumber : patch.transferNumber,
+    transferCountries:
+      patch.transferCountries === undefined ? current.transferCountries : patch.transferCountries,
     smsRecipients: patch.smsRecipients ?? current.smsRecipients,
     personality,
   };
@@ -203,6 +219,7 @@ export function defaultAgentConfig(input: {
     voice: DEFAULT_VOICE,
     language: DEFAULT_LANGUAGE,
     transferNumber: null,
+    transferCountries: null,
     smsRecipients: [],
     personality: defaultSliderValues(),
   };

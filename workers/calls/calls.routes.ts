@@ -8,16 +8,22 @@
  * - POST /twilio/status    the number's call status callback: status forward only; finalise.
  *
  * Every form webhook is signature-checked (platform account, or the dialled tenant's own);
- * a forged or missing signature is a 403 and nothing is recorded.
+ * a forged or missing signature is a 403 and nothing is recorded. The media handshake likewise
+ * (platform account, or the call's tenant's own), before anything reaches the call object.
+ *
+ * A signature proves the tenant, not the CallSid: a tenant with its own Twilio account can sign
+ * a webhook for its own number naming any CallSid. So every call-object RPC carries the tenant
+ * the webhook resolved, and the object refuses (403 here) a call that is another tenant's.
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
+import type { CallEndedResult } from "../../durable-objects/call-session/call-session.do";
 import { HANDSHAKE_HEADERS } from "../../durable-objects/call-session/call-session.do";
 import { findOrCreateCaller } from "../callers/callers";
 import { messages } from "../db/tenant.schema";
 import type { AppEnv } from "../http/app-env";
-import { AppError, forbidden } from "../http/errors";
+import { AppError, conflict, forbidden } from "../http/errors";
 import { formBody } from "../http/validation";
 import { newId } from "../lib/crypto";
 import { normalizePhone } from "../lib/phone";
@@ -34,11 +40,13 @@ import {
   recordIncomingCall,
 } from "./call-records";
 import { signStreamToken } from "./stream-token";
-import { verifyVoiceWebhook } from "./twilio-auth";
+import { transferNumberProblem } from "./transfer-policy";
+import { isSignedHandshake, tenantAuthToken, verifyVoiceWebhook } from "./twilio-auth";
 import {
   connectStreamTwiml,
   dialTwiml,
   hangupTwiml,
+  pauseThenContinueTwiml,
   recordMessageTwiml,
   sayAndHangupTwiml,
 } from "./twiml";
@@ -104,8 +112,18 @@ function sessionFor(c: Context<AppEnv>, callSid: string) {
   return c.env.CALL_SESSION.get(c.env.CALL_SESSION.idFromName(callSid));
 }
 
-async function connectAnswer(c: Context<AppEnv>, tenantId: string, callSid: string) {
-  const token = await signStreamToken(c.env, { tenantId, callSid });
+function otherTenantsCall(c: Context<AppEnv>, tenantId: string, callSid: string): AppError {
+  log("warn", "call.wrong_tenant", { requestId: c.get("requestId"), tenantId, callSid });
+  return forbidden("This call belongs to another tenant");
+}
+
+async function connectAnswer(
+  c: Context<AppEnv>,
+  tenantId: string,
+  callSid: string,
+  generation: number,
+) {
+  const token = await signStreamToken(c.env, { tenantId, callSid, generation });
   return twiml(c, connectStreamTwiml({ publicBaseUrl: c.env.PUBLIC_BASE_URL, callSid, token }));
 }
 
@@ -114,6 +132,13 @@ export const callRoutes = new Hono<AppEnv>()
     const call = await signedCall(c);
     const tenant = await tenantFor(c, call);
     if (typeof tenant === "string") return twiml(c, sayAndHangupTwiml(tenant));
+    // Claim the call before writing anything: a CallSid already answered is never re-answered.
+    const answer = await sessionFor(c, call.callSid).answer(tenant.tenantId);
+    if (!answer.ok) {
+      if (answer.reason === "wrong_tenant")
+        throw otherTenantsCall(c, tenant.tenantId, call.callSid);
+      throw conflict("This call has already been answered");
+    }
     const phone = callerPhoneOf(call.params.From, call.callSid);
     const caller = await findOrCreateCaller(tenant, phone);
     await recordIncomingCall(tenant, {
@@ -128,7 +153,7 @@ export const callRoutes = new Hono<AppEnv>()
       tenantId: tenant.tenantId,
       callSid: call.callSid,
     });
-    return connectAnswer(c, tenant.tenantId, call.callSid);
+    return connectAnswer(c, tenant.tenantId, call.callSid, answer.generation);
   })
 
   .get("/media/:callSid", async (c) => {
@@ -142,23 +167,41 @@ export const callRoutes = new Hono<AppEnv>()
     const signature = c.req.header("x-twilio-signature") ?? null;
     if (!callSid.success || !signature) throw forbidden("Twilio signature missing or invalid");
     const url = publicWebSocketUrlFor(c.env.PUBLIC_BASE_URL, c.req.raw);
+    const session = sessionFor(c, callSid.data);
     const platformVerified = await isValidTwilioSignature(
       c.env.TWILIO_AUTH_TOKEN,
       signature,
       url,
       {},
     );
-    // A tenant with its own Twilio account signs with its own token; the call object checks
-    // that once the stream's token has named the tenant. Only headers we set go through.
+    // A tenant with its own Twilio account signs with its own token: the call's tenant (claimed
+    // by its voice webhook) is the only one whose token may. Anything else never reaches the
+    // object, so it cannot disturb the call's live stream.
+    let signedBy: string | null = null;
+    if (!platformVerified) {
+      const tenantId = await session.tenantOfCall();
+      const token = tenantId === null ? null : await tenantAuthToken(c.env, tenantId);
+      if (
+        tenantId === null ||
+        token === null ||
+        !(await isSignedHandshake(token, signature, url))
+      ) {
+        log("warn", "twilio.signature_rejected", {
+          requestId: c.get("requestId"),
+          path: c.req.path,
+          callSid: callSid.data,
+        });
+        throw forbidden("Twilio signature missing or invalid");
+      }
+      signedBy = tenantId;
+    }
+    // Only headers we set go through.
     const headers = new Headers({
       Upgrade: "websocket",
       [HANDSHAKE_HEADERS.platformVerified]: platformVerified ? "1" : "0",
-      [HANDSHAKE_HEADERS.signature]: signature,
-      [HANDSHAKE_HEADERS.url]: url,
+      [HANDSHAKE_HEADERS.tenantId]: signedBy ?? "",
     });
-    return sessionFor(c, callSid.data).fetch(
-      new Request(`https://call-session/media/${callSid.data}`, { headers }),
-    );
+    return session.fetch(new Request(`https://call-session/media/${callSid.data}`, { headers }));
   })
 
   .post("/continue", async (c) => {
@@ -169,27 +212,43 @@ export const callRoutes = new Hono<AppEnv>()
       if (dialStatus === "completed" || dialStatus === "answered") return twiml(c, hangupTwiml());
       return twiml(c, recordMessageTwiml({ publicBaseUrl: base, say: MESSAGES.noAnswer }));
     }
-    const next = await sessionFor(c, call.callSid).continuation();
+    const tenant = await tenantFor(c, call);
+    if (typeof tenant === "string") return twiml(c, sayAndHangupTwiml(tenant));
+    const next = await sessionFor(c, call.callSid).continuation(tenant.tenantId);
     log("info", "call.continuation", {
       requestId: c.get("requestId"),
+      tenantId: tenant.tenantId,
       callSid: call.callSid,
       next: next.kind,
     });
     switch (next.kind) {
-      case "dial":
+      case "refused":
+        throw otherTenantsCall(c, tenant.tenantId, call.callSid);
+      case "dial": {
+        // Dial time: the stored destination must still be one the tenant may dial (toll fraud).
+        const problem = await transferNumberProblem(c.env, tenant.tenantId, {
+          transferNumber: next.to,
+          transferCountries: tenant.config.transferCountries,
+        });
+        if (problem !== null) {
+          log("warn", "call.transfer_refused", {
+            requestId: c.get("requestId"),
+            tenantId: tenant.tenantId,
+            callSid: call.callSid,
+            reason: problem,
+          });
+          return twiml(c, recordMessageTwiml({ publicBaseUrl: base, say: MESSAGES.noAnswer }));
+        }
         return twiml(c, dialTwiml({ publicBaseUrl: base, to: next.to }));
+      }
       case "message":
         return twiml(c, recordMessageTwiml({ publicBaseUrl: base, say: MESSAGES.apology }));
       case "hangup":
         return twiml(c, hangupTwiml());
-      case "resume": {
-        const tenant = await tenantFor(c, call);
-        if (typeof tenant === "string") return twiml(c, sayAndHangupTwiml(tenant));
-        if (next.tenantId !== null && next.tenantId !== tenant.tenantId) {
-          throw forbidden("This call belongs to another tenant");
-        }
-        return connectAnswer(c, tenant.tenantId, call.callSid);
-      }
+      case "wait":
+        return twiml(c, pauseThenContinueTwiml(base));
+      case "resume":
+        return connectAnswer(c, tenant.tenantId, call.callSid, next.generation);
     }
   })
 
@@ -199,6 +258,8 @@ export const callRoutes = new Hono<AppEnv>()
     if (typeof tenant === "string") return twiml(c, hangupTwiml());
     const recordingUrl = z.url().safeParse(call.params.RecordingUrl);
     if (recordingUrl.success) {
+      const owner = await sessionFor(c, call.callSid).messageRecorded(tenant.tenantId);
+      if (owner === "wrong_tenant") throw otherTenantsCall(c, tenant.tenantId, call.callSid);
       const row = await getCall(tenant, call.callSid);
       await tenant.db.insert(messages).values({
         id: newId("msg"),
@@ -208,7 +269,6 @@ export const callRoutes = new Hono<AppEnv>()
         body: `Voicemail (${call.params.RecordingDuration ?? "?"} s)`,
         recordingUrl: recordingUrl.data,
       });
-      await sessionFor(c, call.callSid).messageRecorded();
     }
     return twiml(c, sayAndHangupTwiml(MESSAGES.thanks));
   })
@@ -218,38 +278,41 @@ export const callRoutes = new Hono<AppEnv>()
     const tenant = await tenantFor(c, call);
     if (typeof tenant === "string") return c.body(null, 204);
     const status = call.params.CallStatus ?? "";
-    const changed = await applyCallStatus(tenant, call.callSid, status);
+    let ended: CallEndedResult | null = null;
+    const duration = Number(call.params.CallDuration);
+    const durationSeconds = Number.isFinite(duration) && duration >= 0 ? duration : undefined;
     if (isFinalStatus(status)) {
-      const duration = Number(call.params.CallDuration);
-      const durationSeconds = Number.isFinite(duration) && duration >= 0 ? duration : undefined;
-      const ended = await sessionFor(c, call.callSid).callEnded({
+      ended = await sessionFor(c, call.callSid).callEnded(tenant.tenantId, {
         status,
         ...(durationSeconds === undefined ? {} : { durationSeconds }),
       });
-      if (ended === "no_session") {
-        // The stream never started (caller hung up during the greeting setup): record the call.
-        const row = await getCall(tenant, call.callSid);
-        if (row) {
-          await finaliseCall(c.env, tenant, {
-            callSid: row.callSid,
-            callerId: row.callerId,
-            fromNumber: row.fromNumber,
-            toNumber: row.toNumber,
-            startedAt: row.startedAt,
-            endedAt: new Date().toISOString(),
-            outcome: "no_conversation",
-            endReason: "caller_hangup",
-            transferredTo: null,
-            toolsUsed: [],
-            inputTokens: 0,
-            outputTokens: 0,
-            finalStatus: status,
-            ...(durationSeconds === undefined ? {} : { durationSeconds }),
-            turns: [],
-          });
-        }
+      if (ended === "wrong_tenant") throw otherTenantsCall(c, tenant.tenantId, call.callSid);
+    }
+    const changed = await applyCallStatus(tenant, call.callSid, status);
+    if (ended === "no_session") {
+      // The stream never started (caller hung up during the greeting setup): record the call.
+      const row = await getCall(tenant, call.callSid);
+      if (row) {
+        await finaliseCall(c.env, tenant, {
+          callSid: row.callSid,
+          callerId: row.callerId,
+          fromNumber: row.fromNumber,
+          toNumber: row.toNumber,
+          startedAt: row.startedAt,
+          endedAt: new Date().toISOString(),
+          outcome: "no_conversation",
+          endReason: "caller_hangup",
+          transferredTo: null,
+          toolsUsed: [],
+          inputTokens: 0,
+          outputTokens: 0,
+          finalStatus: status,
+          ...(durationSeconds === undefined ? {} : { durationSeconds }),
+          turns: [],
+        });
       }
     }
+
     log("info", "call.status", {
       requestId: c.get("requestId"),
       tenantId: tenant.tenantId,

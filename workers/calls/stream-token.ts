@@ -5,7 +5,10 @@
  * back in the `start` message's `customParameters`. It is `base64url(payload).base64url(mac)`,
  * the MAC an HMAC-SHA256 under a key derived from SECRETS_MASTER_KEY for this purpose only
  * (so a leaked stream key never opens tenant secrets, and the reverse). The payload names the
- * tenant, the CallSid and an expiry; nothing in it is secret.
+ * tenant, the CallSid, an expiry and the stream generation the call object issued it for;
+ * nothing in it is secret. The call object accepts only the latest generation it issued, and
+ * only once (docs/CALLS.md, "One stream at a time"): a token is good for one stream, so a
+ * replayed webhook's answer cannot open a second one.
  *
  * This is the only module that makes a `VerifiedCallToken`.
  */
@@ -20,14 +23,27 @@ export const STREAM_TOKEN_TTL_SECONDS = 300;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-const TokenPayload = z
-  .object({
-    v: z.literal(1),
-    tid: z.string().min(1).max(100),
-    sid: z.string().min(1).max(64),
-    exp: z.number().int().positive(),
-  })
-  .strict();
+const TokenPayload = z.discriminatedUnion("v", [
+  z
+    .object({
+      v: z.literal(2),
+      tid: z.string().min(1).max(100),
+      sid: z.string().min(1).max(64),
+      gen: z.number().int().positive(),
+      exp: z.number().int().positive(),
+    })
+    .strict(),
+  // Before generations: still proves the tenant of a call whose object stored it, never
+  // opens a stream (it has no generation to match).
+  z
+    .object({
+      v: z.literal(1),
+      tid: z.string().min(1).max(100),
+      sid: z.string().min(1).max(64),
+      exp: z.number().int().positive(),
+    })
+    .strict(),
+]);
 type TokenPayload = z.infer<typeof TokenPayload>;
 
 const keyCache = new Map<string, Promise<CryptoKey>>();
@@ -61,14 +77,15 @@ async function mac(env: Env, body: string): Promise<string> {
 
 export async function signStreamToken(
   env: Env,
-  claims: { tenantId: string; callSid: string },
+  claims: { tenantId: string; callSid: string; generation: number },
   options: { now?: number; ttlSeconds?: number } = {},
 ): Promise<string> {
   const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
   const payload: TokenPayload = {
-    v: 1,
+    v: 2,
     tid: claims.tenantId,
     sid: claims.callSid,
+    gen: claims.generation,
     exp: nowSeconds + (options.ttlSeconds ?? STREAM_TOKEN_TTL_SECONDS),
   };
   const body = toBase64Url(encoder.encode(JSON.stringify(payload)));
@@ -76,7 +93,13 @@ export async function signStreamToken(
 }
 
 export type StreamTokenCheck =
-  | { ok: true; token: VerifiedCallToken; expiresAt: number }
+  | {
+      ok: true;
+      token: VerifiedCallToken;
+      expiresAt: number;
+      /** The stream generation the call object issued it for; null on a version-1 token. */
+      generation: number | null;
+    }
   | { ok: false; reason: "malformed" | "bad_signature" | "expired" | "wrong_call" };
 
 /**
@@ -108,5 +131,6 @@ export async function verifyStreamToken(
   if (!options.ignoreExpiry && payload.exp < nowSeconds) return { ok: false, reason: "expired" };
   if (payload.sid !== callSid) return { ok: false, reason: "wrong_call" };
   const verified = { tenantId: payload.tid, callSid: payload.sid } as VerifiedCallToken;
-  return { ok: true, token: verified, expiresAt: payload.exp * 1000 };
+  const generation = payload.v === 2 ? payload.gen : null;
+  return { ok: true, token: verified, expiresAt: payload.exp * 1000, generation };
 }

@@ -62,6 +62,17 @@ export function connectStreamTwiml(options: {
   );
 }
 
+/**
+ * The call object still has a live stream for this call (its close not seen yet): the caller
+ * hears a second of silence, then Twilio asks the continuation again. No token is issued.
+ */
+export function pauseThenContinueTwiml(publicBaseUrl: string): string {
+  const continueUrl = publicHttpUrl(publicBaseUrl, CONTINUE_PATH);
+  return document(
+    `<Pause length="1"/><Redirect method="POST">${xmlEscape(continueUrl)}</Redirect>`,
+  );
+}
+
 /** A short spoken answer, then the line closes. */
 export function sayAndHangupTwiml(message: string): string {
   return document(`<Say>${xmlEscape(message)}</Say><Hangup/>`);

@@ -5,6 +5,7 @@
 import { and, eq, inArray, ne } from "drizzle-orm";
 import { AgentConfig, defaultAgentConfig, mergeAgentConfig } from "../agents/agent-config.schema";
 import type { Principal } from "../auth/principal";
+import { transferSettingError } from "../calls/transfer-policy";
 import { auditInsert } from "../audit/audit";
 import type { PlatformDb } from "../db/handles";
 import { platformDb } from "../db/handles";
@@ -107,6 +108,10 @@ export async function createTenant(
     );
   }
   const agentConfig = { ...configResult.data, businessName: input.businessName };
+  const refused = await transferSettingError(env, null, agentConfig, input.agentConfig, [
+    input.phoneNumber,
+  ]);
+  if (refused) return refused;
 
   // Two creations may race for the same pool database; tenants.d1_binding is unique, so the
   // loser's whole batch rolls back and it tries the next database.
@@ -198,6 +203,15 @@ export async function updateTenant(
       `agentConfig: ${merged.error.issues[0]?.message ?? "invalid"}`,
     );
   }
+
+  const refused = await transferSettingError(
+    env,
+    tenantId,
+    merged.data,
+    input.agentConfig,
+    input.addPhoneNumbers,
+  );
+  if (refused) return refused;
 
   let template = current.template;
   if (input.template) {

@@ -6,6 +6,7 @@
  * call object to hang up once the goodbye has played (it knows from Twilio's marks).
  */
 import { z } from "zod";
+import { transferNumberProblem } from "../../../workers/calls/transfer-policy";
 import { log } from "../../../workers/observability/log";
 import { twilioRestFor } from "../../../workers/twilio/rest";
 import type { ToolContext } from "./types";
@@ -29,6 +30,19 @@ export const transferToHuman = defineTool({
     const to = ctx.tenant.config.transferNumber;
     if (!to) {
       return fail("no one at the business can take transferred calls", {
+        transferred: false,
+        next: "Apologise that no one can take the call right now and offer to take a message (take_message) so someone calls back.",
+      });
+    }
+    // Dial time: the number may have been saved before the destination rules (toll fraud).
+    const problem = await transferNumberProblem(ctx.env, ctx.tenant.tenantId, ctx.tenant.config);
+    if (problem !== null) {
+      log("warn", "call.transfer_refused", {
+        tenantId: ctx.tenant.tenantId,
+        callSid: ctx.callSid,
+        reason: problem,
+      });
+      return fail("transfers to the business's number are not allowed", {
         transferred: false,
         next: "Apologise that no one can take the call right now and offer to take a message (take_message) so someone calls back.",
       });
