@@ -14,5 +14,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 90_000,
     hookTimeout: 120_000,
+    // Logs of failing tests only (see vitest.config.ts).
+    silent: "passed-only",
   },
 });

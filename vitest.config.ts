@@ -50,6 +50,10 @@ export default defineConfig(async () => {
       setupFiles: ["./test/setup/apply-migrations.ts"],
       // Local simulators (Twilio REST, …) started in Node; tests get their URLs with inject().
       globalSetup: ["./test/setup/global-sims.ts"],
+      // The Worker logs a JSON line per request and call event; print a test's logs only when
+      // it fails, so a failure is not lost among thousands of lines. Console output from inside
+      // workerd reaches vitest through the pool, so this covers the Worker and the call object.
+      silent: "passed-only" as const,
     },
   };
 });

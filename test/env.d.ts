@@ -1,17 +1,11 @@
 import type { D1Migration } from "@cloudflare/vitest-pool-workers";
-import type { Env as AppBindings } from "../workers/env";
 
+// Bindings only the test pool has (vitest.config.ts), on top of the Worker's Env (workers/env.ts).
 declare global {
   namespace Cloudflare {
-    interface Env extends AppBindings {
+    interface Env {
       TEST_PLATFORM_MIGRATIONS: D1Migration[];
       TEST_TENANT_MIGRATIONS: D1Migration[];
-      TENANT_PETERSON: D1Database;
-      TENANT_SMITH: D1Database;
-      TENANT_JOHNSON: D1Database;
-      TENANT_POOL_001: D1Database;
-      TENANT_POOL_002: D1Database;
-      TENANT_POOL_003: D1Database;
     }
   }
 }

@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { runWrangler } from "./run-wrangler";
 import { migrateAll } from "./migrate";
 import { WRANGLER_TOML, boundDatabases } from "./wrangler-config";
+import { writeWorkerTypes } from "./worker-types";
 
 const END_MARKER = "# tenant-databases:end";
 
@@ -54,6 +55,8 @@ for (let i = 0; i < count; i++, next++) {
   console.log(`added ${binding} (${name})`);
 }
 writeFileSync(WRANGLER_TOML, toml);
+// The new bindings are part of Env (worker-configuration.d.ts); `npm test` checks it is current.
+writeWorkerTypes();
 migrateAll(remote ? "--remote" : "--local");
 console.log(
   remote

@@ -1,7 +1,9 @@
 /**
  * Prints one closing line for every vitest suite that ran (`Tests: N passed, N failed`), from
- * the JSON reports the configs write to test-results/. Exits non-zero when a suite is missing
- * or ran no test, so a silently empty run is never taken for a pass.
+ * the JSON reports the configs write to test-results/. Exits non-zero when a test failed, or a
+ * suite is missing or ran no test, so a silently empty run is never taken for a pass. The last
+ * step of `npm test` (script test:suites), which runs both suites whatever the first gives, so
+ * the run always ends with the counts and this exit code.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";

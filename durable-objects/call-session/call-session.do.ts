@@ -22,6 +22,7 @@ import type { Env } from "../../workers/env";
 import { log } from "../../workers/observability/log";
 import type { EndReason } from "./finalise";
 import { finaliseFromStore, tenantFromMeta } from "./finalise";
+import { HANDSHAKE_HEADERS } from "./protocol/handshake";
 import type { HandshakeProof } from "./relay";
 import { CallRelay } from "./relay";
 import { CallStore } from "./storage";
@@ -44,13 +45,6 @@ export const DETACHED_GRACE_MS = 60_000;
 export const WATCHDOG_MS = 60_000;
 /** Continuations answered with a fresh stream before we stop trying and take a message. */
 export const MAX_RESUMES = 3;
-
-/** Internal headers the Worker sets when forwarding a verified upgrade (never taken from outside). */
-export const HANDSHAKE_HEADERS = {
-  platformVerified: "x-ns-handshake-platform",
-  /** The tenant whose own auth token signed the handshake, when the platform's did not. */
-  tenantId: "x-ns-handshake-tenant",
-} as const;
 
 export type Continuation =
   | { kind: "resume"; generation: number }

@@ -19,7 +19,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { CallEndedResult } from "../../durable-objects/call-session/call-session.do";
-import { HANDSHAKE_HEADERS } from "../../durable-objects/call-session/call-session.do";
+import { HANDSHAKE_HEADERS } from "../../durable-objects/call-session/protocol/handshake";
 import { findOrCreateCaller } from "../callers/callers";
 import { messages } from "../db/tenant.schema";
 import type { AppEnv } from "../http/app-env";
