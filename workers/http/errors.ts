@@ -50,11 +50,13 @@ export function zodIssues(error: ZodError): ErrorIssue[] {
   }));
 }
 
+/** The first few issues as one line; `issues` in the answer always holds all of them. */
 export function describeIssues(issues: ErrorIssue[]): string {
-  return issues
+  const shown = issues
     .slice(0, 5)
     .map((i) => `${i.path}: ${i.message}`)
     .join("; ");
+  return issues.length > 5 ? `${shown}; and ${issues.length - 5} more` : shown;
 }
 
 export function handleError(err: Error, c: Context<AppEnv>): Response {
