@@ -107,15 +107,15 @@ export function messageFor(error: unknown): string {
 export function showIssues(fields: Map<string, Field>, issues: FieldIssue[]): FieldIssue[] {
   for (const f of fields.values()) f.setError(null);
   const unclaimed: FieldIssue[] = [];
-  let first: Field | null = null;
+  // A field with several issues (a list with several bad entries) shows all of them.
+  const messages = new Map<Field, string[]>();
   for (const issue of issues) {
     const target = fields.get(issue.path) ?? fields.get(issue.path.split(".")[0] ?? "");
-    if (target) {
-      target.setError(issue.message);
-      first ??= target;
-    } else unclaimed.push(issue);
+    if (target) messages.set(target, [...(messages.get(target) ?? []), issue.message]);
+    else unclaimed.push(issue);
   }
-  first?.input.focus();
+  for (const [target, list] of messages) target.setError(list.join("; "));
+  [...messages.keys()][0]?.input.focus();
   return unclaimed;
 }
 

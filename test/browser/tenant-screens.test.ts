@@ -385,7 +385,7 @@ describe("a tenant owner's screens", () => {
     const numbers = page.getByLabel("Numbers to text");
     await numbers.fill("12345");
     await page.getByRole("button", { name: "Save recipients" }).click();
-    await page.getByText(/12345: /).waitFor();
+    await page.getByText(/"12345" is not a phone number/).waitFor();
     await numbers.fill("(949) 555-0111\n+1 310 555 0142");
     await page.getByRole("button", { name: "Save recipients" }).click();
     await page.getByText("Saved 2 recipient(s).").waitFor();

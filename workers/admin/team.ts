@@ -5,9 +5,11 @@
  * - a tenant always keeps at least one owner (checked inside the write, so two concurrent
  *   demotions cannot both pass);
  * - an owner may issue a reset link only for an account that belongs to this tenant alone, so
- *   one business can never take over an account that also opens another business (or the platform).
+ *   one business can never take over an account that also opens another business (or the platform);
+ *   that rule lives in workers/auth/link-policy.ts and is checked again when the link is used.
  */
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
+import { mayGrant, resetLinkAllowed } from "../auth/link-policy";
 import type { ActorRole } from "../auth/permissions";
 import type { Role } from "../auth/principal";
 import type { PlatformDb } from "../db/handles";
@@ -48,12 +50,6 @@ export async function getMember(
   userId: string,
 ): Promise<Member | null> {
   return (await listMembers(db, tenantId)).find((m) => m.userId === userId) ?? null;
-}
-
-/** An admin may invite admins and staff; only an owner (or an operator) may invite an owner. */
-export function mayGrant(actor: ActorRole, role: Role): boolean {
-  if (actor === "owner" || actor === "platform_admin") return true;
-  return actor === "admin" && role !== "owner";
 }
 
 function lastOwner(): AppError {
@@ -108,21 +104,14 @@ export async function removeMember(
   return member;
 }
 
-/** The member's account, when this tenant alone may reset its password. */
+/** The member's account, when `issuerId` may give it a reset link from this tenant. */
 export async function resettableMember(
   db: PlatformDb,
   tenantId: string,
+  issuerId: string,
   userId: string,
 ): Promise<Member | AppError> {
   const member = await getMember(db, tenantId, userId);
   if (!member) return notFound("No such member of this tenant");
-  const user = await db.query.users.findFirst({ where: eq(users.id, userId) });
-  const elsewhere = await db.query.memberships.findMany({
-    where: and(eq(memberships.userId, userId)),
-  });
-  if (!user || user.isPlatformAdmin || elsewhere.some((m) => m.tenantId !== tenantId))
-    return forbidden(
-      "This account also opens other tenants; ask a platform operator for a reset link",
-    );
-  return member;
+  return (await resetLinkAllowed(db, { tenantId, issuerId }, userId)) ?? member;
 }

@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { AgentConfigPatch } from "../agents/agent-config.schema";
 import { createApiKey } from "../auth/api-keys";
 import { acceptLink, issueLink, pendingInvitations, revokeInvitation } from "../auth/invitations";
+import { mayGrant } from "../auth/link-policy";
 import { requirePrincipal } from "../auth/middleware";
 import { audit } from "../audit/audit";
 import { findCallerByPhone, templateForCaller, updateCallerProfile } from "../callers/callers";
@@ -44,7 +45,7 @@ import { listApiKeys, revokeApiKey } from "./api-keys";
 import { queryAuditLog } from "./audit-log";
 import { getCallDetail, listCalls } from "./call-log";
 import { registerTenantAdminDocs } from "./tenant-admin.docs";
-import { changeMemberRole, listMembers, mayGrant, removeMember, resettableMember } from "./team";
+import { changeMemberRole, listMembers, removeMember, resettableMember } from "./team";
 import { count, eq } from "drizzle-orm";
 import { leads } from "../db/tenant.schema";
 
@@ -289,15 +290,22 @@ export const tenantAdminRoutes = new Hono<AppEnv>()
   .post("/team/:userId/reset-link", async (c) => {
     const { ctx } = authorize(c, "team.reset_link");
     const db = platformDb(c.env.PLATFORM_DB);
-    const member = await resettableMember(db, ctx.tenantId, c.req.param("userId"));
-    if (member instanceof AppError) throw member;
     const principal = requirePrincipal(c);
+    // Only owners pass authorize here, and an owner is always a logged-in user.
+    if (principal.kind !== "user") throw forbidden("Only an owner can issue a reset link");
+    const member = await resettableMember(
+      db,
+      ctx.tenantId,
+      principal.userId,
+      c.req.param("userId"),
+    );
+    if (member instanceof AppError) throw member;
     const issued = await issueLink(db, {
       kind: "reset",
       email: member.email,
       tenantId: ctx.tenantId,
       role: null,
-      createdBy: principal.kind === "user" ? principal.userId : null,
+      createdBy: principal.userId,
     });
     await audit(db, principal, {
       action: "team.reset_link",

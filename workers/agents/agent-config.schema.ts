@@ -5,7 +5,7 @@
  * added later needs a default here, and older rows keep parsing.
  */
 import { z } from "zod";
-import { PhoneNumber } from "../lib/phone";
+import { PhoneNumber, normalizePhone } from "../lib/phone";
 import { TransferCountry } from "../lib/phone-destinations";
 import type { SliderKey, PersonalitySlider } from "./personality";
 import { PERSONALITY_SLIDERS, defaultSliderValues } from "./personality";
@@ -130,8 +130,24 @@ const TransferCountries = z
   .max(50, { error: "must list at most 50 countries" })
   .transform((codes) => [...new Set(codes)])
   .nullable();
+
+/** One recipient; a bad one is named in its issue, so a list with several says which is which. */
+const SmsRecipient = z
+  .string({ error: "must be a phone number written as text" })
+  .transform((value, ctx) => {
+    const normalized = normalizePhone(value);
+    if (normalized === null) {
+      ctx.addIssue({
+        code: "custom",
+        // Quoted as typed (shortened only in this message, when very long).
+        message: `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} is not a phone number, e.g. +19495550100`,
+      });
+      return z.NEVER;
+    }
+    return normalized;
+  });
 const SmsRecipients = z
-  .array(PhoneNumber)
+  .array(SmsRecipient)
   .max(MAX_SMS_RECIPIENTS, { error: `must list at most ${MAX_SMS_RECIPIENTS} numbers` })
   // "(949) 555-0100" and "+19495550100" are one recipient, who should get one text.
   .transform((numbers) => [...new Set(numbers)]);

@@ -2,6 +2,10 @@
  * Invitations and admin-issued password resets: single-use, expiring links. The token is
  * 32 random bytes shown once (inside the link); the table keeps only its SHA-256.
  *
+ * Every rule that allowed the link is checked again when it is used (link-policy.ts), and the
+ * claim below only succeeds while the link is unused: a change to the account after that check
+ * revokes the link (a trigger sets used_at), so the claim then fails.
+ *
  * Accepting is claim-then-apply: the row is marked used by a conditional UPDATE first, so two
  * concurrent accepts of one link cannot both succeed; if applying then fails, the claim is undone.
  * Expected failures are returned as AppError values.
@@ -14,6 +18,7 @@ import type { Env } from "../env";
 import { AppError } from "../http/errors";
 import { newId, randomBytes, sha256Hex, toBase64Url } from "../lib/crypto";
 import { MIN_PASSWORD_LENGTH } from "./auth.schema";
+import { invitationAllowed, resetLinkAllowed } from "./link-policy";
 import { hashPassword, verifyPassword } from "./passwords";
 
 export const INVITE_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -232,6 +237,22 @@ export async function acceptInvitation(
     passwordHash = await hashPassword(input.password);
   }
 
+  const refused =
+    row.kind === "invite"
+      ? await invitationAllowed(
+          db,
+          { tenantId: row.tenantId, role: row.role, issuerId: row.createdBy },
+          existing?.id ?? null,
+        )
+      : existing
+        ? await resetLinkAllowed(
+            db,
+            { tenantId: row.tenantId, issuerId: row.createdBy },
+            existing.id,
+          )
+        : null;
+  if (refused) return refused;
+
   const claimedAt = now.toISOString();
   const claim = await env.PLATFORM_DB.prepare(
     "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL",
@@ -282,10 +303,8 @@ export async function acceptInvitation(
         db
           .insert(memberships)
           .values({ userId, tenantId: row.tenantId, role: row.role, createdAt: claimedAt })
-          .onConflictDoUpdate({
-            target: [memberships.userId, memberships.tenantId],
-            set: { role: row.role },
-          }),
+          // An invitation only adds a membership; an existing one keeps its role (link-policy.ts).
+          .onConflictDoNothing(),
       );
     }
     const [first, ...rest] = statements;

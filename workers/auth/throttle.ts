@@ -1,34 +1,51 @@
 /**
- * Login throttling. Failures are counted per account (the email tried) and per address (the
- * client IP) in a fixed window; once a key reaches its limit it is locked until the window
- * ends, and every login on it (even with the right password) is refused with 429 meanwhile.
+ * Login throttling with backoff. Failures are counted per account *from one address* (the email
+ * tried together with the client IP) and per address (the client IP, whatever the email). After a
+ * few free failures a key must wait before its next try, and each further failure doubles the wait
+ * (up to a cap); while a key waits, every login on it (even with the right password) is 429.
  *
- * The address limit is higher than the account limit because an office shares one address.
- * A success clears the account's counter but not the address's: one good login must not wipe
- * the record of guesses made against other accounts from the same place.
+ * There is deliberately no account-wide lock: it would let anyone lock any account (an owner, the
+ * operator) at will, just by failing on purpose. Someone failing from one place therefore never
+ * stops the real user logging in from another. The price is that guesses at one account spread
+ * over many addresses are slowed per address only; the address limit and the doubling wait bound
+ * each address to a handful of guesses an hour.
+ *
+ * The address limit is higher than the per-account one because an office shares one address.
+ * A success clears that account's counter from that address, but not the address's: one good
+ * login must not wipe the record of guesses made against other accounts from the same place.
+ * A key's failures are forgotten once it has gone FORGET_AFTER_SECONDS without a failure.
  */
 import { eq, inArray } from "drizzle-orm";
 import type { PlatformDb } from "../db/handles";
 import { loginAttempts } from "../db/platform.schema";
 
-export const THROTTLE_WINDOW_SECONDS = 15 * 60;
-export const MAX_FAILURES_PER_ACCOUNT = 5;
-export const MAX_FAILURES_PER_ADDRESS = 20;
+export const FREE_FAILURES_PER_ACCOUNT = 4;
+export const FREE_FAILURES_PER_ADDRESS = 19;
+export const FIRST_WAIT_SECONDS = 5;
+export const MAX_WAIT_SECONDS = 15 * 60;
+export const FORGET_AFTER_SECONDS = 60 * 60;
 
 export interface ThrottleKeys {
+  /** This account (or link) tried from this address. */
   account: string;
   address: string | null;
 }
 
 export function throttleKeys(email: string, ipAddress: string | null | undefined): ThrottleKeys {
   return {
-    account: `acct:${email.trim().toLowerCase()}`,
+    account: `acct:${email.trim().toLowerCase()}|ip:${ipAddress ?? "unknown"}`,
     address: ipAddress ? `ip:${ipAddress}` : null,
   };
 }
 
 function keyList(keys: ThrottleKeys): string[] {
   return keys.address ? [keys.account, keys.address] : [keys.account];
+}
+
+/** The wait after a key's `failures`-th failure in a row: none while free, then doubling. */
+export function waitSeconds(failures: number, freeFailures: number): number {
+  if (failures <= freeFailures) return 0;
+  return Math.min(MAX_WAIT_SECONDS, FIRST_WAIT_SECONDS * 2 ** (failures - freeFailures - 1));
 }
 
 /** Seconds until logins on these keys are allowed again, or 0 when they are allowed now. */
@@ -53,19 +70,18 @@ export async function lockedForSeconds(
 async function recordFailureFor(
   db: PlatformDb,
   key: string,
-  limit: number,
+  freeFailures: number,
   now: Date,
 ): Promise<void> {
   const row = await db.query.loginAttempts.findFirst({ where: eq(loginAttempts.key, key) });
-  const windowOpen =
+  // window_started_at holds the time of the key's last failure.
+  const remembered =
     row !== undefined &&
-    Date.parse(row.windowStartedAt) + THROTTLE_WINDOW_SECONDS * 1000 > now.getTime();
-  const failures = windowOpen ? row.failures + 1 : 1;
-  const windowStartedAt = windowOpen ? row.windowStartedAt : now.toISOString();
-  const lockedUntil =
-    failures >= limit
-      ? new Date(Date.parse(windowStartedAt) + THROTTLE_WINDOW_SECONDS * 1000).toISOString()
-      : null;
+    Date.parse(row.windowStartedAt) + FORGET_AFTER_SECONDS * 1000 > now.getTime();
+  const failures = remembered ? row.failures + 1 : 1;
+  const wait = waitSeconds(failures, freeFailures);
+  const lockedUntil = wait > 0 ? new Date(now.getTime() + wait * 1000).toISOString() : null;
+  const windowStartedAt = now.toISOString();
   await db
     .insert(loginAttempts)
     .values({ key, failures, windowStartedAt, lockedUntil })
@@ -80,8 +96,8 @@ export async function recordLoginFailure(
   keys: ThrottleKeys,
   now = new Date(),
 ): Promise<void> {
-  await recordFailureFor(db, keys.account, MAX_FAILURES_PER_ACCOUNT, now);
-  if (keys.address) await recordFailureFor(db, keys.address, MAX_FAILURES_PER_ADDRESS, now);
+  await recordFailureFor(db, keys.account, FREE_FAILURES_PER_ACCOUNT, now);
+  if (keys.address) await recordFailureFor(db, keys.address, FREE_FAILURES_PER_ADDRESS, now);
 }
 
 export async function clearAccountFailures(db: PlatformDb, keys: ThrottleKeys): Promise<void> {
@@ -89,6 +105,8 @@ export async function clearAccountFailures(db: PlatformDb, keys: ThrottleKeys): 
 }
 
 export function retryMessage(seconds: number): string {
+  if (seconds < 60)
+    return `Too many failed logins. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`;
   const minutes = Math.ceil(seconds / 60);
   return `Too many failed logins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }

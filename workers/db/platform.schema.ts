@@ -229,7 +229,10 @@ export const invitations = sqliteTable(
   ],
 );
 
-/** Failed logins per key (an account or an address) in a sliding window, for throttling. */
+/**
+ * Failed logins per key (an account from an address, or an address), for throttling with backoff
+ * (workers/auth/throttle.ts); window_started_at is the time of the key's last failure.
+ */
 export const loginAttempts = sqliteTable("login_attempts", {
   key: text("key").primaryKey(),
   failures: integer("failures").notNull().default(0),

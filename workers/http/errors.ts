@@ -1,12 +1,13 @@
 /**
  * Every error answer is `{ error: { code, message } }`. Known failures are AppErrors with a
- * status; anything else is logged with its detail and answered with a generic 500.
+ * status; anything else is logged (by statement and cause, never bound values) and answered
+ * with a generic 500.
  */
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
-import { log } from "../observability/log";
+import { errorText, log, stackFrames } from "../observability/log";
 import type { AppEnv } from "./app-env";
 
 export interface ErrorIssue {
@@ -49,11 +50,13 @@ export function zodIssues(error: ZodError): ErrorIssue[] {
   }));
 }
 
+/** The first few issues as one line; `issues` in the answer always holds all of them. */
 export function describeIssues(issues: ErrorIssue[]): string {
-  return issues
+  const shown = issues
     .slice(0, 5)
     .map((i) => `${i.path}: ${i.message}`)
     .join("; ");
+  return issues.length > 5 ? `${shown}; and ${issues.length - 5} more` : shown;
 }
 
 export function handleError(err: Error, c: Context<AppEnv>): Response {
@@ -78,8 +81,9 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     requestId,
     path: c.req.path,
     method: c.req.method,
-    message: err.message,
-    stack: err.stack?.split("\n").slice(0, 5).join(" | "),
+    // Statement and cause only: a failed query's message carries the values bound to it.
+    message: errorText(err),
+    stack: stackFrames(err),
   });
   return c.json(
     errorBody("internal", "Something went wrong on our side. It has been logged."),

@@ -32,13 +32,22 @@ export function parseWith<S extends z.ZodType>(
   return result.data;
 }
 
+/**
+ * Exactly `application/json` (parameters such as charset allowed). A cross-site HTML form can
+ * post `text/plain` without a CORS preflight, and `text/plain; application/json` is still
+ * text/plain: matching a substring would let another site send JSON in a user's name.
+ */
+export function isJsonMediaType(header: string | undefined): boolean {
+  const essence = (header ?? "").split(";", 1)[0] ?? "";
+  return essence.trim().toLowerCase() === "application/json";
+}
+
 export async function jsonBody<S extends z.ZodType>(
   c: Context,
   schema: S,
   maxBytes = MAX_JSON_BYTES,
 ): Promise<z.infer<S>> {
-  const contentType = c.req.header("content-type") ?? "";
-  if (!contentType.toLowerCase().includes("application/json")) {
+  if (!isJsonMediaType(c.req.header("content-type"))) {
     throw new AppError(415, "unsupported_media_type", "Send the body as application/json");
   }
   const text = await readCappedText(c, maxBytes);

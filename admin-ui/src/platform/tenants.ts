@@ -86,10 +86,10 @@ export async function tenantsView(ctx: ViewContext): Promise<HTMLElement> {
     fields.set(f.wrapper.dataset.field ?? "", f);
     return f.wrapper;
   };
-  const businessName = field("Business name", h("input", { type: "text", maxlength: 120 }), {
+  const businessName = field("Business name", h("input", { type: "text" }), {
     name: "businessName",
   });
-  const slug = field("Slug", h("input", { type: "text", maxlength: 40, pattern: "[a-z0-9-]+" }), {
+  const slug = field("Slug", h("input", { type: "text", pattern: "[a-z0-9-]+" }), {
     name: "slug",
     hint: "3–40 lowercase letters, digits or dashes; used in logs and URLs.",
   });

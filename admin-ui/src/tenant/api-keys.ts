@@ -59,14 +59,10 @@ export async function apiKeysView(ctx: ViewContext): Promise<HTMLElement> {
     listSlot.replaceChildren(keyTable(tenantId, apiKeys, manage, box, refresh));
   };
   await refresh();
-  const name = field(
-    "Name",
-    h("input", { type: "text", maxlength: 80, placeholder: "e.g. CRM sync" }),
-    {
-      name: "name",
-      hint: "So you can tell your keys apart later.",
-    },
-  );
+  const name = field("Name", h("input", { type: "text", placeholder: "e.g. CRM sync" }), {
+    name: "name",
+    hint: "So you can tell your keys apart later.",
+  });
   const fields = new Map<string, Field>([["name", name]]);
   const formBox = statusBox();
   const reveal = h("div");

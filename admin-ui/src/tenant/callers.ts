@@ -134,7 +134,6 @@ function control(def: FieldDefinition, value: unknown, opts: ControlOptions) {
                 : undefined,
         min: def.min,
         max: def.max,
-        maxlength: def.maxLength,
       });
       input.value = typeof value === "string" || typeof value === "number" ? String(value) : "";
     }

@@ -33,7 +33,6 @@ export async function keysView(ctx: ViewContext): Promise<HTMLElement> {
       type: "password",
       autocomplete: "off",
       spellcheck: "false",
-      maxlength: 500,
       placeholder: current
         ? "Set — type a new value to replace it"
         : "Not set — the platform's key is used",

@@ -68,21 +68,17 @@ export async function settingsView(ctx: ViewContext): Promise<HTMLElement> {
 
   const businessName = field(
     "Business name",
-    h("input", { type: "text", maxlength: 120, value: saved.businessName }),
+    h("input", { type: "text", value: saved.businessName }),
     {
       name: "businessName",
       hint: "How the agent names the business on the phone.",
     },
   );
-  const agentName = field(
-    "Agent name",
-    h("input", { type: "text", maxlength: 60, value: saved.agentName }),
-    {
-      name: "agentName",
-      hint: "The name the agent introduces itself with.",
-    },
-  );
-  const greetingInput = h("textarea", { rows: 3, maxlength: 500 });
+  const agentName = field("Agent name", h("input", { type: "text", value: saved.agentName }), {
+    name: "agentName",
+    hint: "The name the agent introduces itself with.",
+  });
+  const greetingInput = h("textarea", { rows: 3 });
   greetingInput.value = saved.greeting;
   const greeting = field("Greeting", greetingInput, {
     name: "greeting",
@@ -96,14 +92,10 @@ export async function settingsView(ctx: ViewContext): Promise<HTMLElement> {
     ),
     { name: "voice" },
   );
-  const language = field(
-    "Language",
-    h("input", { type: "text", value: saved.language, maxlength: 20 }),
-    {
-      name: "language",
-      hint: 'A language tag such as "en-US", "es" or "es-MX". The agent still answers callers in their own language.',
-    },
-  );
+  const language = field("Language", h("input", { type: "text", value: saved.language }), {
+    name: "language",
+    hint: 'A language tag such as "en-US", "es" or "es-MX". The agent still answers callers in their own language.',
+  });
   const transfer = field(
     "Transfer number",
     h("input", { type: "tel", value: saved.transferNumber ?? "", autocomplete: "off" }),

@@ -36,10 +36,11 @@ export async function smsView(ctx: ViewContext): Promise<HTMLElement> {
       .filter(Boolean);
     const check = AgentConfigPatch.safeParse({ smsRecipients: numbers });
     if (!check.success) {
-      const issue = check.error.issues[0];
-      const index = issue?.path[1];
-      const message = `${typeof index === "number" ? `${numbers[index] ?? "A number"}: ` : ""}${issue?.message ?? "is not valid"}`;
-      showIssues(fields, [{ path: "smsRecipients", message }]);
+      // Every bad number at once (each issue quotes the number), not only the first.
+      showIssues(
+        fields,
+        check.error.issues.map((issue) => ({ path: "smsRecipients", message: issue.message })),
+      );
       box.show("error", "Please correct the list.");
       return;
     }

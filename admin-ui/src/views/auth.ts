@@ -86,14 +86,10 @@ export async function acceptView(ctx: ViewContext): Promise<HTMLElement> {
       ? `You have been invited to ${lookup.tenant.businessName} as ${lookup.role ?? "a member"}, with the email ${lookup.email}.`
       : `You have been invited as a platform operator, with the email ${lookup.email}.`;
   const fields = new Map<string, Field>();
-  const displayName = field(
-    "Your name",
-    h("input", { type: "text", autocomplete: "name", maxlength: 80 }),
-    {
-      name: "displayName",
-      hint: "Shown to your team. Optional.",
-    },
-  );
+  const displayName = field("Your name", h("input", { type: "text", autocomplete: "name" }), {
+    name: "displayName",
+    hint: "Shown to your team. Optional.",
+  });
   const password = field(
     existing ? "Your current password" : "New password",
     h("input", {
