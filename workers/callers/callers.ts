@@ -1,6 +1,7 @@
 /** Callers of one tenant. Every function takes the tenant's context: there is no other way in. */
-import { desc, eq, like, or } from "drizzle-orm";
+import { desc, eq, or } from "drizzle-orm";
 import { callers } from "../db/tenant.schema";
+import { containsText, phoneContains } from "../db/text-search";
 import { newId } from "../lib/crypto";
 import type { TenantContext } from "../tenancy/tenant-context";
 import type { CompiledTemplate } from "../templates/compile";
@@ -48,17 +49,18 @@ export async function listCallers(
   ctx: TenantContext,
   options: { search?: string; limit: number; offset: number },
 ): Promise<CallerView[]> {
-  const term = options.search ? `%${options.search.replace(/[%_]/g, "")}%` : null;
+  const term = options.search;
   const rows = await ctx.db
     .select()
     .from(callers)
     .where(
       term
         ? or(
-            like(callers.phone, term),
-            like(callers.firstName, term),
-            like(callers.lastName, term),
-            like(callers.bio, term),
+            containsText(callers.phone, term),
+            phoneContains(callers.phone, term),
+            containsText(callers.firstName, term),
+            containsText(callers.lastName, term),
+            containsText(callers.bio, term),
           )
         : undefined,
     )
