@@ -92,7 +92,7 @@ function phoneParam(c: C): string {
 }
 
 async function tenantForQuery(c: C): Promise<TenantContext> {
-  return tenantForRequest(c, { customerId: c.req.query("customer_id") });
+  return tenantForRequest(c);
 }
 
 /** Authenticate before validating a body, so an anonymous caller learns nothing from 400s. */
@@ -198,7 +198,11 @@ export const memoryRoutes = new Hono<AppEnv>()
           update.rejected,
         );
       }
-      profile = { applied: update.applied, rejected: update.rejected, bio: update.caller.bio };
+      profile = {
+        applied: update.applied,
+        rejected: update.rejected,
+        bio: update.caller?.bio ?? "",
+      };
     }
     let result: Awaited<ReturnType<typeof rememberFact>> | null = null;
     if (content !== undefined) {
