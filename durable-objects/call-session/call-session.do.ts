@@ -9,7 +9,9 @@
  * - drive deadlines with the alarm: session rollover before the Realtime length cap, the
  *   hang-up backstop, and finalising a call whose stream vanished without coming back;
  * - answer the continuation endpoint (what the line does when a stream ends) and the status
- *   callback (the call is over: finalise once) over RPC.
+ *   callback (the call is over: finalise once) over RPC;
+ * - keep nothing once the call record is written (retention.ts: the alarm clears storage after
+ *   a grace), and clear a finished call at once when its caller is forgotten (`forgetCaller`).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
@@ -18,6 +20,8 @@ import type { EndReason } from "./finalise";
 import { finaliseFromStore, tenantFromMeta } from "./finalise";
 import type { HandshakeProof } from "./relay";
 import { CallRelay } from "./relay";
+import type { ForgetInCallObject } from "./retention";
+import { CallRetention } from "./retention";
 import { CallStore } from "./storage";
 
 /** Realtime sessions end at 60 minutes; move to a fresh one comfortably before. */
@@ -49,10 +53,12 @@ export type CallEndedResult = "finalised" | "already_finalised" | "no_session" |
 export class CallSession extends DurableObject<Env> {
   #store: CallStore;
   #relay: CallRelay | null = null;
+  #retention: CallRetention;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new CallStore(ctx.storage.kv);
+    this.#retention = new CallRetention(ctx.storage);
   }
 
   #rolloverMs(): number {
@@ -94,7 +100,7 @@ export class CallSession extends DurableObject<Env> {
   #armAlarm(): void {
     const meta = this.#store.meta();
     if (!meta || meta.finalised) {
-      void this.ctx.storage.deleteAlarm();
+      this.#retention.arm();
       return;
     }
     const now = Date.now();
@@ -107,7 +113,10 @@ export class CallSession extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const meta = this.#store.meta();
-    if (!meta || meta.finalised) return;
+    if (!meta || meta.finalised) {
+      await this.#retention.purgeIfDue();
+      return;
+    }
     const now = Date.now();
     const relay = this.#relay?.live ? this.#relay : null;
     if (relay) {
@@ -146,6 +155,7 @@ export class CallSession extends DurableObject<Env> {
       return "no_tenant";
     }
     const result = await finaliseFromStore(this.env, this.#store, tenant, reason, twilio);
+    if (result) this.#retention.schedule();
     return result?.written ? "finalised" : "already_finalised";
   }
 
@@ -183,6 +193,11 @@ export class CallSession extends DurableObject<Env> {
       m.messageTaken = true;
       if (m.phase === "active") m.phase = "message";
     });
+  }
+
+  /** Forgetting a caller: clears this call now if it is theirs, in that tenant, and over. */
+  async forgetCaller(tenantId: string, phone: string): Promise<ForgetInCallObject> {
+    return this.#retention.forget(this.#store, tenantId, phone);
   }
 
   /** Twilio says the call is over: finalise once, with Twilio's status and duration. */
