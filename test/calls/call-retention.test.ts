@@ -2,6 +2,7 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import type { CallSession } from "../../durable-objects/call-session/call-session.do";
 import { getCall } from "../../workers/calls/call-records";
+import { api } from "../support/api";
 import { createTenantWithKey } from "../support/tenants";
 import {
   callMeta,
@@ -32,7 +33,7 @@ function storedKeys(callSid: string): Promise<string[]> {
 }
 
 /** A call that was answered and then hung up: its record is in the tenant database. */
-async function finishedCall(): Promise<{ tenantId: string; callSid: string }> {
+async function finishedCall(): Promise<{ tenantId: string; callSid: string; apiKey: string }> {
   const tenant = await createTenantWithKey();
   await useScript(tenant.id, HELLO);
   const callSid = newCallSid();
@@ -51,7 +52,7 @@ async function finishedCall(): Promise<{ tenantId: string; callSid: string }> {
   const ctx = await tenantCtx(tenant.id);
   await until(async () => (await getCall(ctx, callSid))?.postCallStatus === "queued");
   twilio.close();
-  return { tenantId: tenant.id, callSid };
+  return { tenantId: tenant.id, callSid, apiKey: tenant.apiKey };
 }
 
 describe("call object retention", { timeout: 20_000 }, () => {
@@ -105,5 +106,17 @@ describe("a call finalised by the alarm", { timeout: 20_000 }, () => {
       state.storage.getAlarm(),
     );
     expect(alarm).not.toBeNull();
+  });
+});
+
+describe("forgetting a caller", { timeout: 20_000 }, () => {
+  it("clears the call objects still holding their calls and lists them in the receipt", async () => {
+    const { callSid, apiKey } = await finishedCall();
+    const res = await api<{ receipt: { erased: Record<string, number> } }>("POST", "/v2/forget", {
+      auth: { apiKey },
+      body: { user_id: "+19495550100" },
+    });
+    expect(res.body.receipt.erased).toMatchObject({ callObjects: 1, calls: 1 });
+    expect(await storedKeys(callSid)).toEqual([]);
   });
 });

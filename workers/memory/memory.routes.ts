@@ -18,6 +18,7 @@ import { normalizePhone } from "../lib/phone";
 import { registerRoute, registerSchema } from "../openapi/registry";
 import { LlmOutputError, llmClientFor } from "../post-call/llm";
 import { runPostCall } from "../post-call/pipeline";
+import { twilioRestFor } from "../twilio/rest";
 import type { TenantContext } from "../tenancy/tenant-context";
 import { tenantForRequest } from "../tenancy/request-tenant";
 import { formatContextForAgent, getEnrichedContext } from "./enriched-context";
@@ -131,7 +132,11 @@ async function profileAnswer(ctx: TenantContext, phone: string) {
 }
 
 async function forgetAnswer(c: C, ctx: TenantContext, phone: string) {
-  const receipt = await forgetCaller(ctx, phone);
+  const receipt = await forgetCaller(ctx, phone, {
+    callSessions: c.env.CALL_SESSION,
+    twilio: () => twilioRestFor(c.env, ctx.tenantId),
+  });
+  if (receipt instanceof AppError) throw receipt;
   await audit(platformDb(c.env.PLATFORM_DB), c.get("principal"), {
     action: "caller.forgotten",
     tenantId: ctx.tenantId,
