@@ -15,7 +15,9 @@
  * - drive deadlines with the alarm: session rollover before the Realtime length cap, the
  *   hang-up backstop, and finalising a call whose stream vanished without coming back;
  * - answer the continuation endpoint (what the line does when a stream ends) and the status
- *   callback (the call is over: finalise once) over RPC.
+ *   callback (the call is over: finalise once) over RPC;
+ * - keep nothing once the call record is written (retention.ts: the alarm clears storage after
+ *   a grace), and clear a finished call at once when its caller is forgotten (`forgetCaller`).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../workers/env";
@@ -25,6 +27,8 @@ import { finaliseFromStore, tenantFromMeta } from "./finalise";
 import { HANDSHAKE_HEADERS } from "./protocol/handshake";
 import type { HandshakeProof } from "./relay";
 import { CallRelay } from "./relay";
+import type { ForgetInCallObject } from "./retention";
+import { CallRetention } from "./retention";
 import { CallStore } from "./storage";
 import type { AnswerResult, TenantCheck } from "./stream-claim";
 import {
@@ -62,10 +66,12 @@ export type CallEndedResult =
 export class CallSession extends DurableObject<Env> {
   #store: CallStore;
   #relay: CallRelay | null = null;
+  #retention: CallRetention;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new CallStore(ctx.storage.kv);
+    this.#retention = new CallRetention(ctx.storage);
   }
 
   #rolloverMs(): number {
@@ -127,7 +133,7 @@ export class CallSession extends DurableObject<Env> {
   #armAlarm(): void {
     const meta = this.#store.meta();
     if (!meta || meta.finalised) {
-      void this.ctx.storage.deleteAlarm();
+      this.#retention.arm();
       return;
     }
     const now = Date.now();
@@ -140,7 +146,10 @@ export class CallSession extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const meta = this.#store.meta();
-    if (!meta || meta.finalised) return;
+    if (!meta || meta.finalised) {
+      await this.#retention.purgeIfDue();
+      return;
+    }
     const now = Date.now();
     const relay = this.#relay?.live ? this.#relay : null;
     if (relay) {
@@ -179,6 +188,7 @@ export class CallSession extends DurableObject<Env> {
       return "no_tenant";
     }
     const result = await finaliseFromStore(this.env, this.#store, tenant, reason, twilio);
+    if (result) this.#retention.schedule();
     return result?.written ? "finalised" : "already_finalised";
   }
 
@@ -230,6 +240,11 @@ export class CallSession extends DurableObject<Env> {
       if (m.phase === "active") m.phase = "message";
     });
     return check;
+  }
+
+  /** Forgetting a caller: clears this call now if it is theirs, in that tenant, and over. */
+  async forgetCaller(tenantId: string, phone: string): Promise<ForgetInCallObject> {
+    return this.#retention.forget(this.#store, tenantId, phone);
   }
 
   /** Twilio says the call is over: finalise once, with Twilio's status and duration. */

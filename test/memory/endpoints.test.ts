@@ -67,6 +67,47 @@ describe("memory endpoints", () => {
     expect(res.status).toBe(403);
   });
 
+  it("answers 403 when the query of a POST names another tenant, and stores nothing", async () => {
+    const phone = uniquePhone();
+    const res = await api<Json>("POST", "/v1/memories?customer_id=tnt_demo_smith", {
+      ...as(),
+      body: { user_id: phone, type: "note", key: "k", value: "v", customer_id: tenantId },
+    });
+    expect(res.status).toBe(403);
+    const listed = await api<Json>(
+      "GET",
+      `/v1/memories?user_id=${encodeURIComponent(phone)}`,
+      as(),
+    );
+    expect(listed.body.count).toBe(0);
+  });
+
+  it("answers 403 when any one of repeated customer_id parameters names another tenant", async () => {
+    const res = await api<Json>(
+      "GET",
+      `/v1/memories?customer_id=${tenantId}&customer_id=tnt_demo_smith`,
+      as(),
+    );
+    expect(res.status).toBe(403);
+    const store = await api<Json>(
+      "POST",
+      `/memory/store?customer_id=${tenantId}&customer_id=tnt_demo_smith`,
+      { ...as(), body: { user_id: uniquePhone(), content: "v" } },
+    );
+    expect(store.status).toBe(403);
+  });
+
+  it("refuses an all-invalid profile patch for a new caller without creating the caller", async () => {
+    const phone = uniquePhone();
+    const res = await api<Json>("POST", "/memory/store", {
+      ...as(),
+      body: { user_id: phone, profile: { no_such_field: 1 } },
+    });
+    expect(res.status).toBe(422);
+    const profile = await api<Json>("GET", `/caller/profile/${encodeURIComponent(phone)}`, as());
+    expect(profile.body.known).toBe(false);
+  });
+
   it("answers 401 without an API key", async () => {
     expect((await api("GET", "/v1/memories")).status).toBe(401);
   });

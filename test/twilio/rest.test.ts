@@ -201,3 +201,27 @@ describe("twilioRestFor", () => {
     expect(result.ok).toBe(true);
   });
 });
+
+describe("deleting a recording", () => {
+  const recordingSid = () => `RE${crypto.randomUUID().replace(/-/g, "")}`;
+
+  it("deletes it with a DELETE on the Recording, and counts one already gone as not deleted", async () => {
+    const client = simClient();
+    const sid = recordingSid();
+    expect(await client.deleteRecording(sid)).toEqual({ ok: true, value: { deleted: true } });
+    expect(await client.deleteRecording(sid)).toEqual({ ok: true, value: { deleted: false } });
+  });
+
+  it("reports Twilio's refusal of wrong credentials as a failure", async () => {
+    const result = await simClient("wrong-token").deleteRecording(recordingSid());
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: "twilio", status: 401, code: 20003 },
+    });
+  });
+
+  it("refuses a malformed Recording SID without asking Twilio", async () => {
+    const result = await simClient().deleteRecording("RE../Calls/CA1");
+    expect(result).toMatchObject({ ok: false, error: { kind: "invalid_request" } });
+  });
+});

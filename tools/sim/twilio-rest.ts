@@ -3,7 +3,11 @@
  *
  * - `POST /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json` — redirect (`Url`/`Method` or
  *   `Twiml`) or end (`Status=completed|canceled`) a live call;
- * - `POST /2010-04-01/Accounts/{AccountSid}/Messages.json` — send an SMS.
+ * - `POST /2010-04-01/Accounts/{AccountSid}/Messages.json` — send an SMS;
+ * - `DELETE /2010-04-01/Accounts/{AccountSid}/Recordings/{RecordingSid}.json` — delete a
+ *   recording: 204 with no body, then Twilio's 404 (code 20404) for one already deleted. Any
+ *   well-formed RecordingSid counts as an existing recording of the account until deleted
+ *   (recordings are made by the call, which this simulator does not see).
  *
  * Strict like Twilio: HTTP Basic auth must name a known account with its auth token and match
  * the account in the path (401, code 20003 otherwise); bodies are form-encoded; a redirect
@@ -12,7 +16,8 @@
  * and the simulator can be told to fail the next requests or answer slowly.
  *
  * Control endpoints (simulator only, no auth), for tests running in another process such as the
- * Workers vitest pool: `GET /__sim/requests[?callSid=…]` (recorded requests, calls, messages),
+ * Workers vitest pool: `GET /__sim/requests[?callSid=…]` (recorded requests, calls, messages,
+ * deleted recordings),
  * `POST /__sim/fail` (JSON `FailureSpec`), `POST /__sim/delay` (JSON `{ ms, times? }`),
  * `POST /__sim/end-call` (JSON `{ callSid }`).
  *
@@ -29,7 +34,7 @@ export interface TwilioRestRequest {
   /** The account named by Basic auth; null when auth was missing or malformed. */
   authAccountSid: string | null;
   authOk: boolean;
-  kind: "call_update" | "message" | "unknown";
+  kind: "call_update" | "message" | "recording_delete" | "unknown";
   callSid: string | null;
   form: Record<string, string>;
   status: number;
@@ -87,7 +92,7 @@ export interface TwilioRestSimulator {
 }
 
 const ACCOUNT_PATH =
-  /^\/2010-04-01\/Accounts\/(AC[0-9a-zA-Z]+)\/(Calls\/(CA[0-9a-fA-F]{32})|Messages)\.json$/;
+  /^\/2010-04-01\/Accounts\/(AC[0-9a-zA-Z]+)\/(Calls\/(CA[0-9a-fA-F]{32})|Messages|Recordings\/(RE[0-9a-fA-F]{32}))\.json$/;
 
 function sid(prefix: string): string {
   return `${prefix}${randomBytes(16).toString("hex")}`;
@@ -144,6 +149,8 @@ export async function startTwilioRestSimulator(
   const requests: TwilioRestRequest[] = [];
   const calls = new Map<string, SimCall>();
   const messages: SimMessage[] = [];
+  /** RecordingSid → the account it was deleted from. */
+  const deletedRecordings = new Map<string, string>();
   const failures: FailureSpec[] = [];
   const delays: number[] = [];
 
@@ -179,6 +186,7 @@ export async function startTwilioRestSimulator(
           requests: callSid ? requests.filter((r) => r.callSid === callSid) : requests,
           calls: [...calls.values()].filter((c) => !callSid || c.sid === callSid),
           messages,
+          deletedRecordings: [...deletedRecordings.keys()],
         });
         return;
       }
@@ -226,7 +234,13 @@ export async function startTwilioRestSimulator(
       path,
       authAccountSid: auth?.user ?? null,
       authOk: false,
-      kind: match ? (match[3] ? "call_update" : "message") : "unknown",
+      kind: match
+        ? match[3]
+          ? "call_update"
+          : match[4]
+            ? "recording_delete"
+            : "message"
+        : "unknown",
       callSid: match?.[3] ?? null,
       form,
       status: 0,
@@ -259,7 +273,7 @@ export async function startTwilioRestSimulator(
       return;
     }
     record.authOk = true;
-    if (req.method !== "POST") {
+    if (req.method !== (record.kind === "recording_delete" ? "DELETE" : "POST")) {
       error(405, 20004, "Method not allowed");
       return;
     }
@@ -271,6 +285,19 @@ export async function startTwilioRestSimulator(
       return;
     }
     const now = new Date();
+
+    const recordingSid = match[4];
+    if (record.kind === "recording_delete" && recordingSid) {
+      if (deletedRecordings.has(recordingSid)) {
+        error(404, 20404, `The requested resource ${path} was not found`);
+        return;
+      }
+      deletedRecordings.set(recordingSid, accountSid);
+      record.status = 204;
+      res.writeHead(204);
+      res.end();
+      return;
+    }
 
     if (record.kind === "call_update" && record.callSid) {
       const call = callFor(record.callSid, accountSid);
@@ -385,6 +412,7 @@ export async function startTwilioRestSimulator(
     reset: () => {
       requests.length = 0;
       messages.length = 0;
+      deletedRecordings.clear();
       failures.length = 0;
       delays.length = 0;
       calls.clear();

@@ -1,8 +1,9 @@
 /** Reading the audit log: newest first, filtered by tenant, action (or action prefix) and actor. */
-import { and, count, desc, eq, inArray, like } from "drizzle-orm";
+import { and, count, desc, eq, inArray } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { PlatformDb } from "../db/handles";
 import { auditLog, users } from "../db/platform.schema";
+import { startsWithText } from "../db/text-search";
 
 export interface AuditEntryView {
   id: number;
@@ -36,7 +37,7 @@ export async function queryAuditLog(
   if (filter.action) {
     where.push(
       filter.action.endsWith("*")
-        ? like(auditLog.action, `${filter.action.slice(0, -1).replace(/[%_]/g, "")}%`)
+        ? startsWithText(auditLog.action, filter.action.slice(0, -1))
         : eq(auditLog.action, filter.action),
     );
   }

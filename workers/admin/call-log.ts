@@ -1,5 +1,5 @@
 /** The call log staff read: filtered, paginated calls, and one call with transcript, summary and metrics. */
-import { and, count, desc, eq, gte, like, lt, or } from "drizzle-orm";
+import { and, count, desc, eq, gte, lt, or } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import {
   callSummaries,
@@ -8,6 +8,7 @@ import {
   personalityMetrics,
   transcriptTurns,
 } from "../db/tenant.schema";
+import { containsText, phoneContains } from "../db/text-search";
 import { normalizePhone } from "../lib/phone";
 import type { TenantContext } from "../tenancy/tenant-context";
 import type { CallListQuery } from "./admin.schema";
@@ -73,10 +74,14 @@ export async function listCalls(
   if (query.outcome) where.push(eq(calls.outcome, query.outcome));
   if (query.status) where.push(eq(calls.status, query.status));
   if (query.caller) {
+    // A name, or any part of the number however it is written (docs/TENANT_ADMIN_MANUAL.md).
     const phone = normalizePhone(query.caller);
-    const term = `%${query.caller.replace(/[%_]/g, "")}%`;
-    const byName = or(like(callers.firstName, term), like(callers.lastName, term));
-    const condition = phone ? or(eq(calls.fromNumber, phone), byName) : byName;
+    const condition = or(
+      phone ? eq(calls.fromNumber, phone) : undefined,
+      phoneContains(calls.fromNumber, query.caller),
+      containsText(callers.firstName, query.caller),
+      containsText(callers.lastName, query.caller),
+    );
     if (condition) where.push(condition);
   }
   const filter = where.length > 0 ? and(...where) : undefined;

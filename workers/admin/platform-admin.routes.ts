@@ -4,7 +4,7 @@
  * filter and pagination (a superset of the foundation's list); everything else is new.
  * Platform admins only (matrix actions `platform.*`).
  */
-import { and, count, eq, inArray, like, or } from "drizzle-orm";
+import { and, count, eq, inArray, or } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -16,6 +16,7 @@ import { can } from "../auth/permissions";
 import { audit } from "../audit/audit";
 import { platformDb } from "../db/handles";
 import { memberships, phoneNumbers, tenants, users } from "../db/platform.schema";
+import { containsText, phoneContains } from "../db/text-search";
 import type { AppEnv } from "../http/app-env";
 import { AppError, badRequest, conflict, notFound } from "../http/errors";
 import { jsonBody, queryWith } from "../http/validation";
@@ -75,14 +76,14 @@ export const platformAdminRoutes = new Hono<AppEnv>()
     const where: SQL[] = [];
     if (query.status) where.push(eq(tenants.status, query.status));
     if (query.search) {
-      const term = `%${query.search.replace(/[%_]/g, "")}%`;
+      const term = query.search;
       const byNumber = db
         .select({ id: phoneNumbers.tenantId })
         .from(phoneNumbers)
-        .where(like(phoneNumbers.e164, term));
+        .where(or(containsText(phoneNumbers.e164, term), phoneContains(phoneNumbers.e164, term)));
       const match = or(
-        like(tenants.slug, term),
-        like(tenants.businessName, term),
+        containsText(tenants.slug, term),
+        containsText(tenants.businessName, term),
         eq(tenants.id, query.search),
         inArray(tenants.id, byNumber),
       );
@@ -203,8 +204,10 @@ export const platformAdminRoutes = new Hono<AppEnv>()
     operator(c, "platform.users.manage");
     const query = queryWith(c, UserListQuery);
     const db = platformDb(c.env.PLATFORM_DB);
-    const term = query.search ? `%${query.search.replace(/[%_]/g, "")}%` : null;
-    const condition = term ? or(like(users.email, term), like(users.displayName, term)) : undefined;
+    const term = query.search;
+    const condition = term
+      ? or(containsText(users.email, term), containsText(users.displayName, term))
+      : undefined;
     const [rows, totals] = await Promise.all([
       db
         .select()

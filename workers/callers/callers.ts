@@ -1,6 +1,7 @@
 /** Callers of one tenant. Every function takes the tenant's context: there is no other way in. */
-import { desc, eq, like, or } from "drizzle-orm";
+import { desc, eq, or } from "drizzle-orm";
 import { callers } from "../db/tenant.schema";
+import { containsText, phoneContains } from "../db/text-search";
 import { newId } from "../lib/crypto";
 import type { TenantContext } from "../tenancy/tenant-context";
 import type { CompiledTemplate } from "../templates/compile";
@@ -48,17 +49,18 @@ export async function listCallers(
   ctx: TenantContext,
   options: { search?: string; limit: number; offset: number },
 ): Promise<CallerView[]> {
-  const term = options.search ? `%${options.search.replace(/[%_]/g, "")}%` : null;
+  const term = options.search;
   const rows = await ctx.db
     .select()
     .from(callers)
     .where(
       term
         ? or(
-            like(callers.phone, term),
-            like(callers.firstName, term),
-            like(callers.lastName, term),
-            like(callers.bio, term),
+            containsText(callers.phone, term),
+            phoneContains(callers.phone, term),
+            containsText(callers.firstName, term),
+            containsText(callers.lastName, term),
+            containsText(callers.bio, term),
           )
         : undefined,
     )
@@ -100,22 +102,28 @@ export function templateForCaller(
   return template;
 }
 
-export interface ProfileUpdate {
-  caller: CallerView;
-  applied: string[];
-  rejected: ProfileIssue[];
-}
+export type ProfileUpdate =
+  | { caller: CallerView; applied: string[]; rejected: ProfileIssue[] }
+  /** Nothing applied to a number the tenant did not know: no caller was created. */
+  | { caller: null; applied: []; rejected: ProfileIssue[] };
 
 /**
  * Applies a profile patch (from the model, an API client or staff): each valid part is stored,
- * each invalid part is rejected with its path and reason, and the bio line is rebuilt.
+ * each invalid part is rejected with its path and reason, and the bio line is rebuilt. The patch
+ * is checked before anything is written, so a wholly rejected patch for an unknown number
+ * leaves no caller behind.
  */
 export async function updateCallerProfile(
   ctx: TenantContext,
   phone: string,
   patch: unknown,
 ): Promise<ProfileUpdate> {
-  const caller = await findOrCreateCaller(ctx, phone);
+  const known = await findCallerByPhone(ctx, phone);
+  if (!known) {
+    const check = applyProfilePatch(templateForCaller(ctx, { profileTemplate: null }), {}, patch);
+    if (check.applied.length === 0) return { caller: null, applied: [], rejected: check.rejected };
+  }
+  const caller = known ?? (await findOrCreateCaller(ctx, phone));
   const template = templateForCaller(ctx, caller);
   const result = applyProfilePatch(template, caller.profile, patch);
   if (result.applied.length === 0) return { caller, applied: [], rejected: result.rejected };

@@ -4,10 +4,19 @@
  * and averages, messages, leads, queued SMS, post-call job state, the caller row), and a
  * receipt of counts is returned. Vectors go first: Vectorize needs the memory ids to delete.
  * Nothing of the caller is searchable afterwards (FTS rows go with the memories' trigger).
+ *
+ * Outside the tenant database, first: the call objects of the caller's calls that still hold
+ * them (their storage is cleared; a live call is left to clear itself once recorded), and their
+ * voicemail recordings at Twilio (DELETE on the Recording; one already gone counts). If Twilio
+ * fails, nothing in the database is erased and the answer is an error, so forgetting again
+ * finishes the job: the recording URLs are what tells us what to delete.
  */
 import { z } from "zod";
+import type { CallSession } from "../../durable-objects/call-session/call-session.do";
 import { findCallerByPhone } from "../callers/callers";
+import { AppError } from "../http/errors";
 import type { TenantContext } from "../tenancy/tenant-context";
+import type { TwilioRestClient } from "../twilio/rest";
 import { memoryServices } from "./services";
 
 export const ErasedCounts = z.object({
@@ -24,6 +33,10 @@ export const ErasedCounts = z.object({
   leadEvents: z.number().int(),
   smsOutbox: z.number().int(),
   postCallJobs: z.number().int(),
+  /** Call objects whose stored transcript and caller number were cleared. */
+  callObjects: z.number().int(),
+  /** Voicemail recordings deleted at Twilio. */
+  recordings: z.number().int(),
 });
 export type ErasedCounts = z.infer<typeof ErasedCounts>;
 
@@ -50,14 +63,80 @@ const zero: ErasedCounts = {
   leadEvents: 0,
   smsOutbox: 0,
   postCallJobs: 0,
+  callObjects: 0,
+  recordings: 0,
 };
 
-export async function forgetCaller(ctx: TenantContext, phone: string): Promise<ForgetReceipt> {
+/** What forget reaches outside the tenant database (absent in unit tests of the database part). */
+export interface ForgetOutside {
+  callSessions?: DurableObjectNamespace<CallSession>;
+  /** The tenant's Twilio client, made only when there is a recording to delete. */
+  twilio?: () => Promise<TwilioRestClient>;
+}
+
+const RECORDING_SID = /\/Recordings\/(RE[0-9a-fA-F]{32})/;
+
+async function forgetOutside(
+  ctx: TenantContext,
+  phone: string,
+  callerId: string,
+  outside: ForgetOutside,
+): Promise<{ callObjects: number; recordings: number } | AppError> {
+  const callsOf = "(SELECT call_sid FROM calls WHERE caller_id = ?1 OR from_number = ?2)";
+  const [calls, recorded] = await ctx.d1.batch<{ call_sid?: string; recording_url?: string }>([
+    ctx.d1.prepare(`SELECT call_sid FROM calls WHERE call_sid IN ${callsOf}`).bind(callerId, phone),
+    ctx.d1
+      .prepare(
+        `SELECT recording_url FROM messages WHERE recording_url IS NOT NULL
+           AND (caller_id = ?1 OR callback_number = ?2 OR call_sid IN ${callsOf})`,
+      )
+      .bind(callerId, phone),
+  ]);
+  let recordings = 0;
+  const sids = (recorded?.results ?? []).flatMap((r) => {
+    const sid = RECORDING_SID.exec(r.recording_url ?? "")?.[1];
+    return sid ? [sid] : [];
+  });
+  if (sids.length > 0 && outside.twilio) {
+    const twilio = await outside.twilio();
+    for (const sid of sids) {
+      const result = await twilio.deleteRecording(sid);
+      if (!result.ok)
+        return new AppError(
+          502,
+          "twilio_failed",
+          "Twilio did not delete a voicemail recording, so nothing was forgotten yet; try again",
+        );
+      if (result.value.deleted) recordings += 1;
+    }
+  }
+  let callObjects = 0;
+  const namespace = outside.callSessions;
+  if (namespace) {
+    const answers = await Promise.all(
+      (calls?.results ?? []).flatMap((r) =>
+        r.call_sid
+          ? [namespace.get(namespace.idFromName(r.call_sid)).forgetCaller(ctx.tenantId, phone)]
+          : [],
+      ),
+    );
+    callObjects = answers.filter((a) => a.held && a.cleared).length;
+  }
+  return { callObjects, recordings };
+}
+
+export async function forgetCaller(
+  ctx: TenantContext,
+  phone: string,
+  outside: ForgetOutside = {},
+): Promise<ForgetReceipt | AppError> {
   const erasedAt = new Date().toISOString();
   const caller = await findCallerByPhone(ctx, phone);
   // Calls can exist without a caller row (a call that failed before the caller was created).
   const callsOf = "(SELECT call_sid FROM calls WHERE caller_id = ?1 OR from_number = ?2)";
   const callerId = caller?.id ?? "";
+  const away = await forgetOutside(ctx, phone, callerId, outside);
+  if (away instanceof AppError) return away;
   const vectors = caller ? await memoryServices(ctx).vectors.deleteByCaller(caller.id) : 0;
 
   const steps: [keyof ErasedCounts | null, string][] = [
@@ -76,7 +155,8 @@ export async function forgetCaller(ctx: TenantContext, phone: string): Promise<F
       "DELETE FROM lead_events WHERE lead_id IN (SELECT id FROM leads WHERE caller_id = ?1 OR phone = ?2)",
     ],
     ["leads", "DELETE FROM leads WHERE caller_id = ?1 OR phone = ?2"],
-    ["smsOutbox", `DELETE FROM sms_outbox WHERE call_sid IN ${callsOf}`],
+    // Texts about the caller's calls, and any text to the caller themselves.
+    ["smsOutbox", `DELETE FROM sms_outbox WHERE call_sid IN ${callsOf} OR to_number = ?2`],
     ["postCallJobs", `DELETE FROM post_call_jobs WHERE call_sid IN ${callsOf}`],
     ["calls", "DELETE FROM calls WHERE caller_id = ?1 OR from_number = ?2"],
     ["caller", "DELETE FROM callers WHERE id = ?1"],
@@ -93,7 +173,7 @@ export async function forgetCaller(ctx: TenantContext, phone: string): Promise<F
         : ctx.d1.prepare(sql).bind(callerId),
     ),
   ]);
-  const erased: ErasedCounts = { ...zero, vectors };
+  const erased: ErasedCounts = { ...zero, ...away, vectors };
   steps.forEach(([name], i) => {
     if (name && name !== "memories") erased[name] += results[i]?.meta.changes ?? 0;
   });

@@ -16,6 +16,7 @@ import { sha256Hex } from "../lib/crypto";
 import { normalizePhone } from "../lib/phone";
 import { registerRoute, registerSchema } from "../openapi/registry";
 import { runPostCallNow } from "../post-call/start";
+import { twilioRestFor } from "../twilio/rest";
 import type { TenantContext } from "../tenancy/tenant-context";
 import { tenantForRequest } from "../tenancy/request-tenant";
 import { formatContextForAgent, getEnrichedContext } from "./enriched-context";
@@ -90,7 +91,7 @@ function phoneParam(c: C): string {
 }
 
 async function tenantForQuery(c: C): Promise<TenantContext> {
-  return tenantForRequest(c, { customerId: c.req.query("customer_id") });
+  return tenantForRequest(c);
 }
 
 /** Authenticate before validating a body, so an anonymous caller learns nothing from 400s. */
@@ -129,7 +130,11 @@ async function profileAnswer(ctx: TenantContext, phone: string) {
 }
 
 async function forgetAnswer(c: C, ctx: TenantContext, phone: string) {
-  const receipt = await forgetCaller(ctx, phone);
+  const receipt = await forgetCaller(ctx, phone, {
+    callSessions: c.env.CALL_SESSION,
+    twilio: () => twilioRestFor(c.env, ctx.tenantId),
+  });
+  if (receipt instanceof AppError) throw receipt;
   await audit(platformDb(c.env.PLATFORM_DB), c.get("principal"), {
     action: "caller.forgotten",
     tenantId: ctx.tenantId,
@@ -196,7 +201,11 @@ export const memoryRoutes = new Hono<AppEnv>()
           update.rejected,
         );
       }
-      profile = { applied: update.applied, rejected: update.rejected, bio: update.caller.bio };
+      profile = {
+        applied: update.applied,
+        rejected: update.rejected,
+        bio: update.caller?.bio ?? "",
+      };
     }
     let result: Awaited<ReturnType<typeof rememberFact>> | null = null;
     if (content !== undefined) {

@@ -4,7 +4,8 @@
  *   the tenant context, never from an API caller), metadata `caller` indexed for the filter.
  * - LocalVectorStore (local dev, tests, bench): exact cosine over `memory_vectors` rows in the
  *   tenant's own D1 database, with the same semantics.
- * Ids are memory ids (the integer rowid of `memories`).
+ * The interface speaks in memory ids (the integer rowid of `memories`, unique only within one
+ * tenant's database); VectorizeStore turns them into index-wide ids (see `vectorId`).
  */
 import type { TenantContext } from "../tenancy/tenant-context";
 import { dot } from "./embedder";
@@ -151,9 +152,17 @@ export interface VectorizeLike {
   deleteByIds(ids: string[]): Promise<unknown>;
 }
 
+/** Vectorize refuses ids longer than this many bytes. */
+export const VECTORIZE_MAX_ID_BYTES = 64;
+const utf8 = new TextEncoder();
+
 /**
  * Vectorize: namespace = tenant id, metadata `{ caller, type }`; `caller` needs a metadata index
  * (`wrangler vectorize create-metadata-index <index> --property-name caller --type string`).
+ * Ids are unique across the whole index, whatever the namespace (an upsert with an existing id
+ * replaces that vector, `deleteByIds` is index-wide), and every tenant database numbers its
+ * memories from 1: so a vector's id is `<namespace>:<memory id>`, and upserts, queries and
+ * deletes all go through that tenant-prefixed id.
  * Vectorize has no "delete by filter", so caller deletion looks up the caller's memory ids in
  * the tenant's D1 first: forget therefore runs this before it deletes the memory rows.
  */
@@ -162,12 +171,31 @@ export class VectorizeStore implements VectorStore {
   // Marker rows in memory_vectors (no embedding) record which memories Vectorize holds, so
   // `missing` works the same way as locally and forget can count what it erased.
   readonly #markers: LocalVectorStore;
+  readonly #prefix: string;
   constructor(
     private readonly index: VectorizeLike,
     private readonly ctx: Pick<TenantContext, "vectorNamespace" | "d1">,
     model: string,
   ) {
-    this.#markers = new LocalVectorStore(ctx.d1, `vectorize:${model}`);
+    // "v2": markers of the bare-rowid ids (which collided across tenants) no longer count, so
+    // `missing` reports those memories and search re-embeds them under tenant-prefixed ids.
+    this.#markers = new LocalVectorStore(ctx.d1, `vectorize:v2:${model}`);
+    this.#prefix = `${ctx.vectorNamespace}:`;
+  }
+
+  #vectorId(memoryId: number): string {
+    const id = `${this.#prefix}${memoryId}`;
+    // Tenant ids are short (`tnt_` + 20 characters); a longer one is a bug to see, not to truncate.
+    if (utf8.encode(id).byteLength > VECTORIZE_MAX_ID_BYTES)
+      throw new Error(`vector id over ${VECTORIZE_MAX_ID_BYTES} bytes for namespace`);
+    return id;
+  }
+
+  #memoryIdOf(vectorId: string): number | null {
+    if (!vectorId.startsWith(this.#prefix)) return null;
+    const rest = vectorId.slice(this.#prefix.length);
+    const id = Number(rest);
+    return /^[0-9]+$/.test(rest) && Number.isSafeInteger(id) ? id : null;
   }
 
   async upsert(records: VectorRecord[]): Promise<void> {
@@ -175,7 +203,7 @@ export class VectorizeStore implements VectorStore {
     for (let i = 0; i < records.length; i += 500) {
       await this.index.upsert(
         records.slice(i, i + 500).map((r) => ({
-          id: String(r.memoryId),
+          id: this.#vectorId(r.memoryId),
           values: Array.from(r.values),
           namespace: this.ctx.vectorNamespace,
           metadata: { caller: r.callerId, type: r.type },
@@ -192,15 +220,16 @@ export class VectorizeStore implements VectorStore {
       returnMetadata: "none",
       ...(options.callerId ? { filter: { caller: options.callerId } } : {}),
     });
-    return result.matches
-      .map((m) => ({ memoryId: Number(m.id), score: m.score }))
-      .filter((m) => Number.isSafeInteger(m.memoryId));
+    return result.matches.flatMap((m) => {
+      const memoryId = this.#memoryIdOf(m.id);
+      return memoryId === null ? [] : [{ memoryId, score: m.score }];
+    });
   }
 
   async deleteByIds(memoryIds: number[]): Promise<number> {
     await this.#markers.deleteByIds(memoryIds);
     for (let i = 0; i < memoryIds.length; i += 1000) {
-      await this.index.deleteByIds(memoryIds.slice(i, i + 1000).map(String));
+      await this.index.deleteByIds(memoryIds.slice(i, i + 1000).map((id) => this.#vectorId(id)));
     }
     return memoryIds.length;
   }

@@ -29,7 +29,9 @@ export function resolutionError(resolution: Extract<TenantResolution, { ok: fals
 
 /**
  * The tenant a request may act on. API keys carry their tenant; users name one in the path
- * (`tenantIdFromPath`), which their membership must cover. A `customer_id` the client sent must agree.
+ * (`tenantIdFromPath`), which their membership must cover. Every `customer_id` the client sent
+ * must agree: each copy in the query string (read here, so no route can miss the query of a POST
+ * or check only the first of repeated parameters) and the body's (`customerId`).
  */
 export async function tenantForRequest(
   c: Context<AppEnv>,
@@ -48,8 +50,10 @@ export async function tenantForRequest(
     resolution = await resolveTenant(c.env, { kind: "user", principal, tenantId });
   }
   if (!resolution.ok) throw resolutionError(resolution);
-  if (!customerIdMatches(resolution.ctx, options.customerId)) {
+  const ctx = resolution.ctx;
+  const customerIds = [...(c.req.queries("customer_id") ?? []), options.customerId];
+  if (!customerIds.every((id) => customerIdMatches(ctx, id))) {
     throw forbidden("customer_id does not match the authenticated tenant");
   }
-  return resolution.ctx;
+  return ctx;
 }

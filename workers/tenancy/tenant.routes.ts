@@ -32,10 +32,7 @@ const ListCallersQuery = z
 
 const tenantScoped = new Hono<AppEnv>()
   .use(async (c, next) => {
-    const ctx = await tenantForRequest(c, {
-      tenantIdFromPath: c.req.param("tenantId"),
-      customerId: c.req.query("customer_id"),
-    });
+    const ctx = await tenantForRequest(c, { tenantIdFromPath: c.req.param("tenantId") });
     c.set("tenant", ctx);
     await next();
   })

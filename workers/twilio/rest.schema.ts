@@ -11,6 +11,11 @@ export const CallSid = z
   .regex(/^CA[0-9a-fA-F]{32}$/, { error: "must be a Twilio Call SID" });
 export type CallSid = z.infer<typeof CallSid>;
 
+export const RecordingSid = z
+  .string()
+  .regex(/^RE[0-9a-fA-F]{32}$/, { error: "must be a Twilio Recording SID" });
+export type RecordingSid = z.infer<typeof RecordingSid>;
+
 export const CALL_STATUSES = [
   "queued",
   "ringing",

@@ -1,17 +1,18 @@
 /**
- * A small Twilio REST client over `fetch`: the two calls the platform makes (redirect or end a
- * live call; send an SMS). Base URL from `TWILIO_API_BASE_URL`, so tests and the offline demo
+ * A small Twilio REST client over `fetch`: the calls the platform makes (redirect or end a
+ * live call; send an SMS; delete a voicemail recording when its caller is forgotten). Base URL from `TWILIO_API_BASE_URL`, so tests and the offline demo
  * talk to tools/sim/twilio-rest.ts. Every failure is a value naming what went wrong: Twilio's
  * own code and message when it answered, else a timeout, a network error or a response we could
  * not read. Credentials never appear in a result or a log.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import type { Env } from "../env";
 import { twilioCredentialsFor } from "../secrets/tenant-secrets";
 import type { CallUpdate, SendSms } from "./rest.schema";
 import {
   CallSid,
   CallUpdate as CallUpdateSchema,
+  RecordingSid,
   SendSms as SendSmsSchema,
   TwilioCallResource,
   TwilioErrorBody,
@@ -46,6 +47,8 @@ export interface TwilioRestClient {
   readonly accountSid: string;
   updateCall(callSid: string, update: CallUpdate): Promise<TwilioResult<TwilioCallResource>>;
   sendSms(input: SendSms): Promise<TwilioResult<TwilioMessageResource>>;
+  /** Deletes a recording (a voicemail); one that is already gone (404) counts as deleted. */
+  deleteRecording(recordingSid: string): Promise<TwilioResult<{ deleted: boolean }>>;
 }
 
 function basicAuth(user: string, password: string): string {
@@ -75,8 +78,9 @@ export function createTwilioRestClient(config: TwilioRestConfig): TwilioRestClie
 
   async function post<T>(
     path: string,
-    form: URLSearchParams,
+    form: URLSearchParams | null,
     schema: z.ZodType<T>,
+    method: "POST" | "DELETE" = "POST",
   ): Promise<TwilioResult<T>> {
     const controller = new AbortController();
     let timedOut = false;
@@ -88,13 +92,15 @@ export function createTwilioRestClient(config: TwilioRestConfig): TwilioRestClie
     let text: string;
     try {
       res = await doFetch(`${baseUrl}${accountPath}${path}`, {
-        method: "POST",
-        headers: {
-          authorization,
-          "content-type": "application/x-www-form-urlencoded",
-          accept: "application/json",
-        },
-        body: form.toString(),
+        method,
+        headers: form
+          ? {
+              authorization,
+              "content-type": "application/x-www-form-urlencoded",
+              accept: "application/json",
+            }
+          : { authorization, accept: "application/json" },
+        ...(form ? { body: form.toString() } : {}),
         signal: controller.signal,
       });
       text = await res.text();
@@ -172,6 +178,17 @@ export function createTwilioRestClient(config: TwilioRestConfig): TwilioRestClie
       if (valid.data.statusCallback !== undefined)
         form.set("StatusCallback", valid.data.statusCallback);
       return post("/Messages.json", form, TwilioMessageResource);
+    },
+
+    async deleteRecording(recordingSid) {
+      const sid = RecordingSid.safeParse(recordingSid);
+      if (!sid.success) return invalid(`recordingSid: ${firstIssue(sid.error)}`);
+      // Twilio answers 204 with no body; the schema accepts that (JSON.parse("") gives null).
+      const result = await post(`/Recordings/${sid.data}.json`, null, z.null(), "DELETE");
+      if (result.ok) return { ok: true, value: { deleted: true } };
+      if (result.error.kind === "twilio" && result.error.status === 404)
+        return { ok: true, value: { deleted: false } };
+      return result;
     },
   };
 }

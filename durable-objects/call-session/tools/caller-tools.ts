@@ -76,7 +76,7 @@ export const updateCallerProfileTool = defineTool({
     if (Object.keys(args.patch).length === 0) return fail("patch is empty: give the fields to set");
     const result = await updateCallerProfile(ctx.tenant, phone, args.patch);
     const rejected = result.rejected.map((r) => ({ path: r.path, reason: r.message }));
-    if (result.applied.length === 0)
+    if (result.caller === null || result.applied.length === 0)
       return fail("nothing was saved: every part of the patch was rejected", { rejected });
     return succeed({ applied: result.applied, rejected, bio: result.caller.bio });
   },
