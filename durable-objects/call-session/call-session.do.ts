@@ -71,7 +71,7 @@ export class CallSession extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new CallStore(ctx.storage.kv);
-    this.#retention = new CallRetention(ctx.storage);
+    this.#retention = new CallRetention(ctx.storage, this.#store);
   }
 
   #rolloverMs(): number {
@@ -205,8 +205,12 @@ export class CallSession extends DurableObject<Env> {
     // replay, or a close not seen yet: no second token while the first stream is up.
     const live = this.#relay?.live === true;
     const meta = this.#store.meta();
-    // The stream never started (or the object lost it): a call unknown here is claimed now.
-    if (!meta) return live ? { kind: "wait" } : this.#resume(tenantId);
+    if (!meta) {
+      // Over and cleared by retention: nothing may reopen it.
+      if (this.#store.claim()?.closed) return { kind: "hangup" };
+      // The stream never started (or the object lost it): a call unknown here is claimed now.
+      return live ? { kind: "wait" } : this.#resume(tenantId);
+    }
     switch (meta.phase) {
       case "transferring":
         return meta.transferTo ? { kind: "dial", to: meta.transferTo } : { kind: "message" };
@@ -244,7 +248,7 @@ export class CallSession extends DurableObject<Env> {
 
   /** Forgetting a caller: clears this call now if it is theirs, in that tenant, and over. */
   async forgetCaller(tenantId: string, phone: string): Promise<ForgetInCallObject> {
-    return this.#retention.forget(this.#store, tenantId, phone);
+    return this.#retention.forget(tenantId, phone);
   }
 
   /** Twilio says the call is over: finalise once, with Twilio's status and duration. */

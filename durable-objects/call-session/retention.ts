@@ -5,7 +5,8 @@
  * status callback). Then the alarm clears the object's storage; an alarm that throws is retried
  * by the runtime, and the pending purge stays stored until it has run.
  *
- * Storage (beside storage.ts's keys): `retention` = { purgeAt } once the record is written.
+ * Storage (beside storage.ts's keys): `retention` = { purgeAt } once the record is written;
+ * after the purge only a closed `claim` is left (no caller data).
  * Forgetting a caller clears a finished call of theirs at once (`forget`).
  */
 import type { CallStore } from "./storage";
@@ -27,7 +28,10 @@ export type ForgetInCallObject =
   | { held: true; cleared: true; transcriptTurns: number };
 
 export class CallRetention {
-  constructor(private readonly storage: DurableObjectStorage) {}
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly store: CallStore,
+  ) {}
 
   purgeAt(): number | null {
     return this.storage.kv.get<RetentionState>(KEY)?.purgeAt ?? null;
@@ -59,7 +63,8 @@ export class CallRetention {
   }
 
   /** Forgetting `phone` in `tenantId`: a finished call of theirs is cleared now. */
-  async forget(store: CallStore, tenantId: string, phone: string): Promise<ForgetInCallObject> {
+  async forget(tenantId: string, phone: string): Promise<ForgetInCallObject> {
+    const store = this.store;
     const meta = store.meta();
     if (!meta || meta.tenantId !== tenantId || meta.callerPhone !== phone) return { held: false };
     if (!meta.finalised) return { held: true, cleared: false };
@@ -68,8 +73,19 @@ export class CallRetention {
     return { held: true, cleared: true, transcriptTurns };
   }
 
+  /**
+   * Everything goes except a closed claim (the tenant id and stream counters, nothing of the
+   * caller): without it a late continuation would find an unknown call and open a fresh stream,
+   * and another tenant's signed webhook could claim the CallSid.
+   */
   async #clear(): Promise<void> {
+    const claim = this.store.claim();
+    const tenantId = claim?.tenantId ?? this.store.meta()?.tenantId ?? null;
+    const generation = Math.max(claim?.issued ?? 0, 1);
     await this.storage.deleteAlarm();
     await this.storage.deleteAll();
+    if (tenantId !== null) {
+      this.store.saveClaim({ tenantId, issued: generation, opened: generation, closed: true });
+    }
   }
 }

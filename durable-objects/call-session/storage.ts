@@ -60,6 +60,11 @@ export interface StreamClaim {
   issued: number;
   /** The generation of the last stream accepted (0: none yet); a generation opens one stream. */
   opened: number;
+  /**
+   * The call is over and its storage was cleared (retention.ts): the claim is all that is left,
+   * so a late webhook naming the CallSid still meets its tenant, and nothing can reopen the call.
+   */
+  closed?: true;
 }
 
 const CLAIM = "claim";

@@ -32,6 +32,13 @@ function storedKeys(callSid: string): Promise<string[]> {
   );
 }
 
+/** The tenant a call object says its call belongs to. */
+async function tenantOfCallSid(callSid: string): Promise<{ tenantId: string }> {
+  const tenantId = await callObject(callSid).tenantOfCall();
+  if (tenantId === null) throw new Error("the call object knows no tenant");
+  return { tenantId };
+}
+
 /** A call that was answered and then hung up: its record is in the tenant database. */
 async function finishedCall(): Promise<{ tenantId: string; callSid: string; apiKey: string }> {
   const tenant = await createTenantWithKey();
@@ -66,8 +73,28 @@ describe("call object retention", { timeout: 20_000 }, () => {
     });
     await runDurableObjectAlarm(callObject(callSid));
 
-    expect(await storedKeys(callSid)).toEqual([]);
+    expect(await storedKeys(callSid)).toEqual(["claim"]);
     expect(await callMeta(callSid)).toBeNull();
+  });
+
+  it("hangs up a late continuation for a cleared call instead of opening a fresh stream", async () => {
+    const { callSid } = await finishedCall();
+    await runInDurableObject(callObject(callSid), (_i: CallSession, state) => {
+      state.storage.kv.put("retention", { purgeAt: Date.now() - 1 });
+    });
+    await runDurableObjectAlarm(callObject(callSid));
+
+    const claim = await runInDurableObject(callObject(callSid), (_i: CallSession, state) =>
+      state.storage.kv.get<Record<string, unknown>>("claim"),
+    );
+    // Only the tenant and the stream counters are left: nothing of the caller.
+    expect(Object.keys(claim ?? {}).sort()).toEqual(["closed", "issued", "opened", "tenantId"]);
+    const { tenantId } = await tenantOfCallSid(callSid);
+    expect(await callObject(callSid).continuation(tenantId)).toEqual({ kind: "hangup" });
+    expect(await callObject(callSid).answer(tenantId)).toEqual({
+      ok: false,
+      reason: "already_answered",
+    });
   });
 
   it("keeps the call until the grace for Twilio's last requests has passed", async () => {
@@ -85,7 +112,7 @@ describe("call object retention", { timeout: 20_000 }, () => {
 
     const cleared = await stub.forgetCaller(tenantId, "+19495550100");
     expect(cleared).toMatchObject({ held: true, cleared: true });
-    expect(await storedKeys(callSid)).toEqual([]);
+    expect(await storedKeys(callSid)).toEqual(["claim"]);
   });
 });
 
@@ -117,6 +144,6 @@ describe("forgetting a caller", { timeout: 20_000 }, () => {
       body: { user_id: "+19495550100" },
     });
     expect(res.body.receipt.erased).toMatchObject({ callObjects: 1, calls: 1 });
-    expect(await storedKeys(callSid)).toEqual([]);
+    expect(await storedKeys(callSid)).toEqual(["claim"]);
   });
 });
