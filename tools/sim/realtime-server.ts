@@ -24,7 +24,7 @@ import {
   type RealtimeClientEvent,
   type RealtimeItem,
   type RealtimeSessionConfig,
-  type RealtimeUsage,
+  type DocumentedRealtimeUsage,
 } from "../../durable-objects/call-session/protocol/realtime.schema";
 import { safeJson } from "../../durable-objects/call-session/protocol/parse";
 import { BASE64_PATTERN, BYTES_PER_MS, base64Length, speechLike, toBase64 } from "./mulaw";
@@ -74,6 +74,11 @@ export interface RealtimeScript {
   load?: { answerMs?: number; everyMs?: number };
   /** Handshakes beyond this many sessions (for this script) are refused with 503. */
   maxSessions?: number;
+  /**
+   * Top-level fields left out of every server event, to play a server whose events drift from
+   * the documented shape (e.g. `["response_id"]`).
+   */
+  omitFields?: string[];
 }
 
 // ---- logs ----
@@ -271,7 +276,8 @@ class SimSession {
 
   #send(event: JsonObject & { type: string }): void {
     if (this.#closed) return;
-    const withId = { event_id: this.#id("event"), ...event };
+    const withId: JsonObject = { event_id: this.#id("event"), ...event };
+    for (const field of this.#script.omitFields ?? []) delete withId[field];
     this.log.sent.push({ type: event.type, at: now() });
     this.#ws.send(JSON.stringify(withId));
   }
@@ -544,7 +550,7 @@ class SimSession {
     }
   }
 
-  #usage(audioMs: number, text: string): RealtimeUsage {
+  #usage(audioMs: number, text: string): DocumentedRealtimeUsage {
     const inputAudio = Math.ceil(this.log.appendedAudioBytes / BYTES_PER_MS / 100);
     const outputAudio = Math.ceil(audioMs / 50);
     const outputText = text.split(/\s+/).filter(Boolean).length;
