@@ -104,6 +104,8 @@ export interface SessionLog {
   }[];
   functionOutputs: { callId: string; name: string | null; output: string }[];
   restoredMessages: { role: string; text: string }[];
+  /** The instructions of each client `response.create` (null when it carried none). */
+  responseInstructions: (string | null)[];
   errorsSent: { code: string; message: string }[];
   responses: { id: string; kind: "audio" | "tool"; status: string; audioBytes: number }[];
   /** Emission time of every audio delta, with its byte offset in the item (for latency). */
@@ -230,6 +232,7 @@ class SimSession {
       truncates: [],
       functionOutputs: [],
       restoredMessages: [],
+      responseInstructions: [],
       errorsSent: [],
       responses: [],
       deltas: [],
@@ -370,6 +373,7 @@ class SimSession {
         this.#send({ type: "input_audio_buffer.cleared" });
         return;
       case "response.create": {
+        this.log.responseInstructions.push(event.response?.instructions ?? null);
         if (this.#responsesQueued > 0) {
           this.#error(
             "conversation_already_has_active_response",
