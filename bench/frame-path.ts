@@ -10,7 +10,7 @@ import {
   appendText,
   parseOrUndefined,
   readAudioDelta,
-  readMarkName,
+  readMarkEcho,
   readMediaFrame,
 } from "../durable-objects/call-session/hot-path";
 
@@ -51,7 +51,7 @@ console.log(`per message (${N} iterations, ${new Date().toISOString()})`);
 time("media frame: zod (parseTwilioMessage)", N, () => parseTwilioMessage(media));
 time("media frame: hot path (readMediaFrame)", N, () => readMediaFrame(parseOrUndefined(media)));
 time("mark echo: zod", N, () => parseTwilioMessage(mark));
-time("mark echo: hot path", N, () => readMarkName(parseOrUndefined(mark)));
+time("mark echo: hot path", N, () => readMarkEcho(parseOrUndefined(mark)));
 time("audio delta 100 ms: zod (parseRealtimeServerEvent)", N, () =>
   parseRealtimeServerEvent(delta),
 );

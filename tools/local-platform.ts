@@ -24,7 +24,12 @@ import type { Env } from "../workers/env";
 import { seedDemo } from "../workers/seed/seed";
 import type { SeedReport } from "../workers/seed/seed";
 import { migrateAll } from "./migrate";
-import { ROOT, WRANGLER_TOML } from "./wrangler-config";
+import {
+  OFFLINE_WRANGLER_ENV,
+  ROOT,
+  WRANGLER_TOML,
+  writeDatabasesOnlyConfig,
+} from "./wrangler-config";
 import { z } from "zod";
 
 /** wrangler: `wrangler dev` (proxy + runtime); miniflare: the bundled Worker in workerd only. */
@@ -144,7 +149,7 @@ export async function startLocalPlatform(
   }
   migrateAll("--local", { persistTo: persistDir, quiet: true });
   const proxy = await getPlatformProxy<Env>({
-    configPath: WRANGLER_TOML,
+    configPath: writeDatabasesOnlyConfig(),
     persist: { path: path.join(persistDir, "v3") },
     remoteBindings: false,
     envFiles: [],
@@ -175,7 +180,7 @@ export async function startLocalPlatform(
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
   const child = spawn(path.join(ROOT, "node_modules", ".bin", "wrangler"), args, {
     cwd: ROOT,
-    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+    env: { ...process.env, CI: "true", ...OFFLINE_WRANGLER_ENV },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -223,7 +228,7 @@ async function serveWithMiniflare(options: {
     ["deploy", "--dry-run", "--outdir", outdir],
     {
       cwd: ROOT,
-      env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+      env: { ...process.env, CI: "true", ...OFFLINE_WRANGLER_ENV },
       encoding: "utf8",
     },
   );

@@ -11,7 +11,14 @@ import { getPlatformProxy } from "wrangler";
 import type { Env } from "../workers/env";
 import { seedDemo } from "../workers/seed/seed";
 import { migrateAll } from "./migrate";
-import { ROOT, WRANGLER_TOML } from "./wrangler-config";
+import {
+  LOCAL_STATE_DIR,
+  OFFLINE_WRANGLER_ENV,
+  ROOT,
+  writeDatabasesOnlyConfig,
+} from "./wrangler-config";
+
+Object.assign(process.env, OFFLINE_WRANGLER_ENV);
 
 const devVars = path.join(ROOT, ".dev.vars");
 if (!existsSync(devVars)) {
@@ -22,8 +29,8 @@ if (!existsSync(devVars)) {
 migrateAll("--local");
 
 const proxy = await getPlatformProxy<Env>({
-  configPath: WRANGLER_TOML,
-  persist: true,
+  configPath: writeDatabasesOnlyConfig(),
+  persist: { path: LOCAL_STATE_DIR },
   remoteBindings: false,
 });
 try {

@@ -32,7 +32,10 @@ export function routeModelEvent(event: RealtimeServerEvent, on: ModelEventHandle
       log(
         "warn",
         "call.model_error",
-        on.fields({ code: event.error.code ?? event.error.type, message: event.error.message }),
+        on.fields({
+          code: event.error?.code ?? event.error?.type,
+          message: event.error?.message,
+        }),
       );
       return;
     case "input_audio_buffer.speech_started":
@@ -58,7 +61,7 @@ export function routeModelEvent(event: RealtimeServerEvent, on: ModelEventHandle
       on.responseCreated();
       return;
     case "response.done":
-      on.responseDone(event.response.usage ?? null);
+      on.responseDone(event.response?.usage ?? null);
       return;
     case "response.function_call_arguments.done":
       on.functionCall(event);

@@ -17,7 +17,8 @@ import {
   responseCreate,
 } from "./protocol/realtime.schema";
 import { DEFAULT_REALTIME_MODEL, openRealtimeSocket, sendEvent } from "./realtime-connection";
-import { appendText, isTranscriptDelta, parseOrUndefined, readAudioDelta } from "./hot-path";
+import { appendText, parseOrUndefined, readAudioDelta, transcriptDeltaDrift } from "./hot-path";
+import { DriftLog } from "./protocol/drift";
 import type { CallSetup } from "./session-setup";
 import { RESUME_INSTRUCTIONS, greetingInstructions, prepareCallSetup } from "./session-setup";
 import type { CallStore } from "./storage";
@@ -44,6 +45,8 @@ export class ModelLink {
   #store: CallStore;
   #callerAudio: CallerAudioBuffer;
   #hooks: ModelLinkHooks;
+  /** Shared by every session of the stream, so a drifting event is reported once. */
+  #drift: DriftLog;
   #socket: WebSocket | null = null;
   #retired = new WeakSet<WebSocket>();
   #setup: CallSetup | null = null;
@@ -63,6 +66,7 @@ export class ModelLink {
     this.#store = options.store;
     this.#callerAudio = options.callerAudio;
     this.#hooks = options.hooks;
+    this.#drift = new DriftLog("realtime", (extra) => options.hooks.fields(extra));
   }
 
   get connected(): boolean {
@@ -213,15 +217,24 @@ export class ModelLink {
     const json = parseOrUndefined(data);
     const delta = readAudioDelta(json);
     if (delta) {
-      this.#hooks.onEvent(delta);
+      if (delta.drift.length > 0) this.#drift.report(delta.event.type, delta.drift);
+      this.#hooks.onEvent(delta.event);
       return;
     }
-    if (isTranscriptDelta(json)) return;
+    const transcriptDrift = transcriptDeltaDrift(json);
+    if (transcriptDrift) {
+      if (transcriptDrift.length > 0) {
+        this.#drift.report("response.output_audio_transcript.delta", transcriptDrift);
+      }
+      return;
+    }
     const parsed = parseRealtimeServerEvent(data);
     if (!parsed.ok) {
       log("warn", "call.model_event_skipped", this.#hooks.fields({ reason: parsed.reason }));
       return;
     }
-    if (parsed.known) this.#hooks.onEvent(parsed.event);
+    if (!parsed.known) return;
+    if (parsed.drift.length > 0) this.#drift.report(parsed.event.type, parsed.drift);
+    this.#hooks.onEvent(parsed.event);
   }
 }

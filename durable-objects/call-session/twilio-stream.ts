@@ -1,6 +1,6 @@
 /**
  * The Twilio side of one Media Stream: frames parsed (malformed ones logged and skipped, the
- * call goes on), routed to handlers by event, and our messages sent back. The switch is
+ * call goes on; drift from the documented shape in fields we do not read logged once), routed to handlers by event, and our messages sent back. The switch is
  * exhaustive: a new message type in the schema must be routed here.
  */
 import type { LogFields } from "../../workers/observability/log";
@@ -8,7 +8,8 @@ import { log } from "../../workers/observability/log";
 import { assertNever } from "./protocol/assert-never";
 import type { TwilioInboundMessage, TwilioStartMessage } from "./protocol/twilio-media.schema";
 import { parseTwilioMessage } from "./protocol/twilio-media.schema";
-import { parseOrUndefined, readMarkName, readMediaFrame } from "./hot-path";
+import { parseOrUndefined, readMarkEcho, readMediaFrame } from "./hot-path";
+import { DriftLog } from "./protocol/drift";
 
 export interface TwilioStreamHandlers {
   fields(extra?: LogFields): LogFields;
@@ -24,10 +25,13 @@ export interface TwilioStreamHandlers {
 }
 
 export class TwilioStream {
+  readonly #drift: DriftLog;
+
   constructor(
     private readonly socket: WebSocket,
     private readonly on: TwilioStreamHandlers,
   ) {
+    this.#drift = new DriftLog("twilio", (extra) => on.fields(extra));
     socket.addEventListener("message", (e) => this.#onFrame(e.data as unknown));
     socket.addEventListener("close", () => on.lost());
     socket.addEventListener("error", () => on.lost());
@@ -56,12 +60,14 @@ export class TwilioStream {
       const json = parseOrUndefined(data);
       const frame = readMediaFrame(json);
       if (frame) {
+        if (frame.drift.length > 0) this.#drift.report("media", frame.drift);
         if (frame.track === "inbound") this.on.callerAudio(frame.payload);
         return;
       }
-      const mark = readMarkName(json);
-      if (mark !== null) {
-        this.on.markPlayed(mark);
+      const mark = readMarkEcho(json);
+      if (mark) {
+        if (mark.drift.length > 0) this.#drift.report("mark", mark.drift);
+        this.on.markPlayed(mark.name);
         return;
       }
     }
@@ -73,6 +79,7 @@ export class TwilioStream {
       log("warn", "call.stream_message_skipped", this.on.fields({ reason: parsed.reason }));
       return;
     }
+    if (parsed.drift.length > 0) this.#drift.report(parsed.message.event, parsed.drift);
     this.#route(parsed.message);
   }
 

@@ -64,7 +64,7 @@ const twilioSamples = {
 function describeMessage(m: TwilioInboundMessage): string {
   switch (m.event) {
     case "connected":
-      return m.protocol;
+      return m.event;
     case "start":
       return m.start.callSid;
     case "media":
@@ -74,7 +74,7 @@ function describeMessage(m: TwilioInboundMessage): string {
     case "dtmf":
       return m.dtmf.digit;
     case "stop":
-      return m.stop.callSid;
+      return m.event;
     default:
       return assertNever(m);
   }
@@ -87,6 +87,7 @@ describe("Twilio Media Streams protocol", () => {
     if (!parsed.ok) return;
     expect(parsed.message.event).toBe(event);
     expect(describeMessage(parsed.message)).toBeTypeOf("string");
+    expect(parsed.drift).toEqual([]);
   });
 
   it("keeps the stream parameters and media format of start", () => {
@@ -115,12 +116,38 @@ describe("Twilio Media Streams protocol", () => {
       "a media payload that is not base64",
       { media: { ...twilioSamples.media.media, payload: "%%%" } },
     ],
-    ["a media message without a sequence number", { sequenceNumber: undefined }],
-    ["a numeric sequence number", { sequenceNumber: 3 }],
+    ["a media message without a track", { media: { payload: "AAAA" } }],
   ])("rejects %s, naming the field", (_name, patch) => {
     const parsed = parseTwilioMessage(JSON.stringify({ ...twilioSamples.media, ...patch }));
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.reason).toMatch(/^invalid media: /);
+    if (!parsed.ok) expect(parsed.reason).toMatch(/^invalid media: media\./);
+  });
+
+  it.each([
+    ["a media message without a sequence number", { sequenceNumber: undefined }, "sequenceNumber"],
+    ["a numeric sequence number", { sequenceNumber: 3 }, "sequenceNumber"],
+    ["a media message without a streamSid", { streamSid: undefined }, "streamSid"],
+  ])("accepts %s, a field the relay never reads, and reports the drift", (_n, patch, field) => {
+    const parsed = parseTwilioMessage(JSON.stringify({ ...twilioSamples.media, ...patch }));
+    expect(parsed.ok && parsed.message.event === "media" && parsed.message.media.payload).toBe(
+      twilioSamples.media.media.payload,
+    );
+    expect(parsed.ok && parsed.drift).toEqual([field]);
+  });
+
+  it("accepts a stop without its call ids, so a hang-up is never lost", () => {
+    const parsed = parseTwilioMessage(JSON.stringify({ event: "stop", sequenceNumber: "9" }));
+    expect(parsed.ok && parsed.message.event).toBe("stop");
+    expect(parsed.ok && parsed.drift).toEqual(["streamSid", "stop"]);
+  });
+
+  it("accepts a start that states no media format, reporting the drift", () => {
+    const { mediaFormat: _omitted, ...start } = twilioSamples.start.start;
+    const parsed = parseTwilioMessage(JSON.stringify({ ...twilioSamples.start, start }));
+    expect(parsed.ok && parsed.message.event === "start" && parsed.message.start.callSid).toBe(
+      CALL,
+    );
+    expect(parsed.ok && parsed.drift).toEqual(["start.mediaFormat"]);
   });
 
   it("rejects a start whose audio is not 8 kHz μ-law", () => {
@@ -246,6 +273,60 @@ describe("OpenAI Realtime protocol", () => {
     expect(parsed.ok && parsed.known && parsed.event.type).toBe("response.output_audio.delta");
   });
 
+  it("accepts an audio delta without response_id, which the call never reads, as drift", () => {
+    const parsed = parseRealtimeServerEvent(
+      JSON.stringify({
+        type: "response.output_audio.delta",
+        item_id: "item_1",
+        output_index: 0,
+        content_index: 0,
+        delta: "//7+",
+      }),
+    );
+    expect(parsed).toEqual({
+      ok: true,
+      known: true,
+      event: {
+        type: "response.output_audio.delta",
+        item_id: "item_1",
+        content_index: 0,
+        delta: "//7+",
+      },
+      drift: ["response_id"],
+    });
+  });
+
+  it("accepts response.done without a response, so the turn still ends", () => {
+    const parsed = parseRealtimeServerEvent(JSON.stringify({ type: "response.done" }));
+    expect(parsed.ok && parsed.known && parsed.event).toEqual({ type: "response.done" });
+    expect(parsed.ok && parsed.known && parsed.drift).toEqual(["response"]);
+  });
+
+  it("keeps response.done whose usage is malformed, without token counts", () => {
+    const parsed = parseRealtimeServerEvent(
+      JSON.stringify({
+        type: "response.done",
+        response: { id: "resp_1", status: "completed", usage: { input_tokens: "many" } },
+      }),
+    );
+    expect(parsed.ok && parsed.known && parsed.event).toEqual({
+      type: "response.done",
+      response: { usage: null },
+    });
+    expect(parsed.ok && parsed.known && parsed.drift).toEqual([
+      "response.usage.total_tokens",
+      "response.usage.input_tokens",
+      "response.usage.output_tokens",
+    ]);
+  });
+
+  it("rejects an audio delta without the item it belongs to, naming the field", () => {
+    const parsed = parseRealtimeServerEvent(
+      JSON.stringify({ type: "response.output_audio.delta", content_index: 0, delta: "//7+" }),
+    );
+    expect(parsed).toMatchObject({ ok: false, reason: expect.stringMatching(/item_id/) as string });
+  });
+
   it("parses response.done with usage and a function call output item", () => {
     const parsed = parseRealtimeServerEvent(
       JSON.stringify({
@@ -276,8 +357,8 @@ describe("OpenAI Realtime protocol", () => {
     );
     expect(parsed.ok && parsed.known).toBe(true);
     if (parsed.ok && parsed.known && parsed.event.type === "response.done") {
-      expect(parsed.event.response.usage?.total_tokens).toBe(30);
-      expect(parsed.event.response.output[0]?.name).toBe("end_call");
+      expect(parsed.event.response?.usage).toEqual({ input_tokens: 20, output_tokens: 10 });
+      expect(parsed.drift).toEqual([]);
     }
   });
 
@@ -296,7 +377,7 @@ describe("OpenAI Realtime protocol", () => {
       }),
     );
     expect(
-      parsed.ok && parsed.known && parsed.event.type === "error" && parsed.event.error.code,
+      parsed.ok && parsed.known && parsed.event.type === "error" && parsed.event.error?.code,
     ).toBe("invalid_value");
   });
 

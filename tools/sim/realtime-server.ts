@@ -24,7 +24,7 @@ import {
   type RealtimeClientEvent,
   type RealtimeItem,
   type RealtimeSessionConfig,
-  type RealtimeUsage,
+  type DocumentedRealtimeUsage,
 } from "../../durable-objects/call-session/protocol/realtime.schema";
 import { safeJson } from "../../durable-objects/call-session/protocol/parse";
 import { BASE64_PATTERN, BYTES_PER_MS, base64Length, speechLike, toBase64 } from "./mulaw";
@@ -74,6 +74,11 @@ export interface RealtimeScript {
   load?: { answerMs?: number; everyMs?: number };
   /** Handshakes beyond this many sessions (for this script) are refused with 503. */
   maxSessions?: number;
+  /**
+   * Top-level fields left out of every server event, to play a server whose events drift from
+   * the documented shape (e.g. `["response_id"]`).
+   */
+  omitFields?: string[];
 }
 
 // ---- logs ----
@@ -99,6 +104,8 @@ export interface SessionLog {
   }[];
   functionOutputs: { callId: string; name: string | null; output: string }[];
   restoredMessages: { role: string; text: string }[];
+  /** The instructions of each client `response.create` (null when it carried none). */
+  responseInstructions: (string | null)[];
   errorsSent: { code: string; message: string }[];
   responses: { id: string; kind: "audio" | "tool"; status: string; audioBytes: number }[];
   /** Emission time of every audio delta, with its byte offset in the item (for latency). */
@@ -225,6 +232,7 @@ class SimSession {
       truncates: [],
       functionOutputs: [],
       restoredMessages: [],
+      responseInstructions: [],
       errorsSent: [],
       responses: [],
       deltas: [],
@@ -271,7 +279,8 @@ class SimSession {
 
   #send(event: JsonObject & { type: string }): void {
     if (this.#closed) return;
-    const withId = { event_id: this.#id("event"), ...event };
+    const withId: JsonObject = { event_id: this.#id("event"), ...event };
+    for (const field of this.#script.omitFields ?? []) delete withId[field];
     this.log.sent.push({ type: event.type, at: now() });
     this.#ws.send(JSON.stringify(withId));
   }
@@ -364,6 +373,7 @@ class SimSession {
         this.#send({ type: "input_audio_buffer.cleared" });
         return;
       case "response.create": {
+        this.log.responseInstructions.push(event.response?.instructions ?? null);
         if (this.#responsesQueued > 0) {
           this.#error(
             "conversation_already_has_active_response",
@@ -544,7 +554,7 @@ class SimSession {
     }
   }
 
-  #usage(audioMs: number, text: string): RealtimeUsage {
+  #usage(audioMs: number, text: string): DocumentedRealtimeUsage {
     const inputAudio = Math.ceil(this.log.appendedAudioBytes / BYTES_PER_MS / 100);
     const outputAudio = Math.ceil(audioMs / 50);
     const outputText = text.split(/\s+/).filter(Boolean).length;

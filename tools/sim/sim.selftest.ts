@@ -17,7 +17,7 @@ import {
   responseCancel,
   responseCreate,
   sessionUpdate,
-  type RealtimeServerEvent,
+  DocumentedRealtimeServerEvent,
 } from "../../durable-objects/call-session/protocol/realtime.schema";
 import {
   parseTwilioMessage,
@@ -53,14 +53,16 @@ async function test(name: string, fn: () => Promise<void> | void): Promise<void>
 
 /** A Realtime client that keeps every (validated) server event and can wait for one. */
 class RealtimeClient {
-  readonly events: RealtimeServerEvent[] = [];
+  readonly events: DocumentedRealtimeServerEvent[] = [];
   readonly unknown: string[] = [];
   #waiters: (() => void)[] = [];
   private constructor(readonly ws: WebSocket) {
     ws.on("message", (data: RawData) => {
-      const parsed = parseRealtimeServerEvent(rawText(data));
+      const text = rawText(data);
+      const parsed = parseRealtimeServerEvent(text);
       if (!parsed.ok) throw new Error(`simulator sent an invalid event: ${parsed.reason}`);
-      if (parsed.known) this.events.push(parsed.event);
+      // The simulator speaks the documented protocol, field for field.
+      if (parsed.known) this.events.push(DocumentedRealtimeServerEvent.parse(JSON.parse(text)));
       else this.unknown.push(parsed.event.type);
       for (const w of this.#waiters.splice(0)) w();
     });
@@ -83,15 +85,15 @@ class RealtimeClient {
     this.ws.send(JSON.stringify(event));
   }
 
-  async waitFor<T extends RealtimeServerEvent["type"]>(
+  async waitFor<T extends DocumentedRealtimeServerEvent["type"]>(
     type: T,
     count = 1,
     timeoutMs = 5000,
-  ): Promise<Extract<RealtimeServerEvent, { type: T }>[]> {
+  ): Promise<Extract<DocumentedRealtimeServerEvent, { type: T }>[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.filter(
-        (e): e is Extract<RealtimeServerEvent, { type: T }> => e.type === type,
+        (e): e is Extract<DocumentedRealtimeServerEvent, { type: T }> => e.type === type,
       );
       if (found.length >= count) return found;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${count}× ${type}`);

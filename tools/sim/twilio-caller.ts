@@ -19,12 +19,12 @@ import type { RawData } from "ws";
 import {
   parseTwilioOutboundMessage,
   type TwilioOutboundMessage,
-  type TwilioConnectedMessage,
-  type TwilioDtmfMessage,
-  type TwilioMarkMessage,
-  type TwilioMediaMessage,
-  type TwilioStartMessage,
-  type TwilioStopMessage,
+  type DocumentedTwilioConnectedMessage,
+  type DocumentedTwilioDtmfMessage,
+  type DocumentedTwilioMarkMessage,
+  type DocumentedTwilioMediaMessage,
+  type DocumentedTwilioStartMessage,
+  type DocumentedTwilioStopMessage,
 } from "../../durable-objects/call-session/protocol/twilio-media.schema";
 import { assertNever } from "../../durable-objects/call-session/protocol/assert-never";
 import {
@@ -334,7 +334,7 @@ export function twilioDtmfMessage(
   streamSid: string,
   sequenceNumber: number,
   digit: string,
-): TwilioDtmfMessage {
+): DocumentedTwilioDtmfMessage {
   return {
     event: "dtmf",
     sequenceNumber: String(sequenceNumber),
@@ -505,7 +505,7 @@ async function runStream(
   let queue: PlayoutEntry[] = [];
   let lastTick = now();
   const echoMark = (name: string, cleared: boolean): void => {
-    const msg: TwilioMarkMessage = {
+    const msg: DocumentedTwilioMarkMessage = {
       event: "mark",
       sequenceNumber: nextSeq(),
       streamSid,
@@ -632,13 +632,13 @@ async function runStream(
   open = true;
   emit({ type: "stream_open", url: localUrl });
 
-  const connected: TwilioConnectedMessage = {
+  const connected: DocumentedTwilioConnectedMessage = {
     event: "connected",
     protocol: "Call",
     version: "1.0.0",
   };
   send(connected);
-  const start: TwilioStartMessage = {
+  const start: DocumentedTwilioStartMessage = {
     event: "start",
     sequenceNumber: nextSeq(),
     streamSid,
@@ -676,7 +676,7 @@ async function runStream(
       );
       frame.set(src, Math.max(0, -from));
     }
-    const media: TwilioMediaMessage = {
+    const media: DocumentedTwilioMediaMessage = {
       event: "media",
       sequenceNumber: nextSeq(),
       streamSid,
@@ -701,7 +701,7 @@ async function runStream(
 
   if (open) {
     report.closedBy = "caller";
-    const stop: TwilioStopMessage = {
+    const stop: DocumentedTwilioStopMessage = {
       event: "stop",
       sequenceNumber: nextSeq(),
       streamSid,

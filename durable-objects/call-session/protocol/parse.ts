@@ -22,3 +22,18 @@ export function describeIssues(kind: string, error: z.ZodError): string {
   const path = issue.path.map(String).join(".");
   return `invalid ${kind}: ${path || "(root)"}: ${issue.message}`;
 }
+
+/** No drift: shared, so the per-frame path allocates nothing for a well-formed message. */
+export const NO_DRIFT: readonly string[] = Object.freeze([]);
+
+/**
+ * Where a message strays from its documented shape: the dotted path of each field that is
+ * missing or not as documented, deduplicated. Paths name schema keys (and array indexes),
+ * never values, so they are safe to log.
+ */
+export function driftFrom(documented: z.ZodType, value: unknown): readonly string[] {
+  const parsed = documented.safeParse(value);
+  if (parsed.success) return NO_DRIFT;
+  const fields = parsed.error.issues.map((issue) => issue.path.map(String).join(".") || "(root)");
+  return [...new Set(fields)];
+}

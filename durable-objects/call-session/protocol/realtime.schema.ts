@@ -7,11 +7,12 @@
  *   `response.output_audio_transcript.*`, `session.type = "realtime"`, audio formats as
  *   `{ type: "audio/pcmu" }` under `session.audio.input|output.format`.
  * - We run G.711 μ-law both ways so Twilio's audio passes through untouched.
- * - The server adds event types over time. A known type must match its schema; an unknown type
- *   parses as a generic `{ type }` so a new event can never crash a call.
+ * - The server adds event types over time. A known type must carry the fields the call reads;
+ *   where it strays from the documented shape elsewhere that is drift, logged, not a dropped
+ *   event. An unknown type parses as a generic `{ type }` so a new event can never crash a call.
  */
 import { z } from "zod";
-import { describeIssues, safeJson } from "./parse";
+import { describeIssues, driftFrom, safeJson } from "./parse";
 
 const Base64 = z.base64();
 /** Present on every server event per the docs; optional here because we never use it. */
@@ -46,7 +47,7 @@ export const RealtimeItem = z.looseObject({
 });
 export type RealtimeItem = z.infer<typeof RealtimeItem>;
 
-export const RealtimeUsage = z.object({
+export const DocumentedRealtimeUsage = z.object({
   total_tokens: z.number(),
   input_tokens: z.number(),
   output_tokens: z.number(),
@@ -61,7 +62,7 @@ export const RealtimeUsage = z.object({
     .looseObject({ text_tokens: z.number().optional(), audio_tokens: z.number().optional() })
     .optional(),
 });
-export type RealtimeUsage = z.infer<typeof RealtimeUsage>;
+export type DocumentedRealtimeUsage = z.infer<typeof DocumentedRealtimeUsage>;
 
 export const RealtimeResponseStatus = z.enum([
   "completed",
@@ -78,7 +79,7 @@ export const RealtimeResponse = z.object({
   status: RealtimeResponseStatus,
   status_details: z.looseObject({}).nullable().optional(),
   output: z.array(RealtimeItem).default([]),
-  usage: RealtimeUsage.nullable().optional(),
+  usage: DocumentedRealtimeUsage.nullable().optional(),
 });
 export type RealtimeResponse = z.infer<typeof RealtimeResponse>;
 
@@ -95,17 +96,17 @@ export type RealtimeSessionEcho = z.infer<typeof RealtimeSessionEcho>;
 
 // ---- server events ----
 
-export const SessionCreatedEvent = z.object({
+export const DocumentedSessionCreatedEvent = z.object({
   type: z.literal("session.created"),
   event_id: EventId,
   session: RealtimeSessionEcho,
 });
-export const SessionUpdatedEvent = z.object({
+export const DocumentedSessionUpdatedEvent = z.object({
   type: z.literal("session.updated"),
   event_id: EventId,
   session: RealtimeSessionEcho,
 });
-export const ErrorEvent = z.object({
+export const DocumentedErrorEvent = z.object({
   type: z.literal("error"),
   event_id: EventId,
   error: z.object({
@@ -116,33 +117,33 @@ export const ErrorEvent = z.object({
     event_id: z.string().nullable().optional(),
   }),
 });
-export type ErrorEvent = z.infer<typeof ErrorEvent>;
-export const SpeechStartedEvent = z.object({
+export type DocumentedErrorEvent = z.infer<typeof DocumentedErrorEvent>;
+export const DocumentedSpeechStartedEvent = z.object({
   type: z.literal("input_audio_buffer.speech_started"),
   event_id: EventId,
   audio_start_ms: z.number(),
   item_id: z.string(),
 });
-export const SpeechStoppedEvent = z.object({
+export const DocumentedSpeechStoppedEvent = z.object({
   type: z.literal("input_audio_buffer.speech_stopped"),
   event_id: EventId,
   audio_end_ms: z.number(),
   item_id: z.string(),
 });
-export const InputAudioCommittedEvent = z.object({
+export const DocumentedInputAudioCommittedEvent = z.object({
   type: z.literal("input_audio_buffer.committed"),
   event_id: EventId,
   previous_item_id: z.string().nullable().optional(),
   item_id: z.string(),
 });
-export const InputTranscriptionCompletedEvent = z.object({
+export const DocumentedInputTranscriptionCompletedEvent = z.object({
   type: z.literal("conversation.item.input_audio_transcription.completed"),
   event_id: EventId,
   item_id: z.string(),
   content_index: z.number(),
   transcript: z.string(),
 });
-export const ResponseCreatedEvent = z.object({
+export const DocumentedResponseCreatedEvent = z.object({
   type: z.literal("response.created"),
   event_id: EventId,
   response: RealtimeResponse,
@@ -155,41 +156,41 @@ const PartRef = {
   output_index: z.number(),
   content_index: z.number(),
 };
-export const OutputAudioDeltaEvent = z.object({
+export const DocumentedOutputAudioDeltaEvent = z.object({
   type: z.literal("response.output_audio.delta"),
   ...PartRef,
   delta: Base64,
 });
-export type OutputAudioDeltaEvent = z.infer<typeof OutputAudioDeltaEvent>;
-export const OutputAudioDoneEvent = z.object({
+export type DocumentedOutputAudioDeltaEvent = z.infer<typeof DocumentedOutputAudioDeltaEvent>;
+export const DocumentedOutputAudioDoneEvent = z.object({
   type: z.literal("response.output_audio.done"),
   ...PartRef,
 });
-export const OutputAudioTranscriptDeltaEvent = z.object({
+export const DocumentedOutputAudioTranscriptDeltaEvent = z.object({
   type: z.literal("response.output_audio_transcript.delta"),
   ...PartRef,
   delta: z.string(),
 });
-export const OutputAudioTranscriptDoneEvent = z.object({
+export const DocumentedOutputAudioTranscriptDoneEvent = z.object({
   type: z.literal("response.output_audio_transcript.done"),
   ...PartRef,
   transcript: z.string(),
 });
-export const OutputItemAddedEvent = z.object({
+export const DocumentedOutputItemAddedEvent = z.object({
   type: z.literal("response.output_item.added"),
   event_id: EventId,
   response_id: z.string(),
   output_index: z.number(),
   item: RealtimeItem,
 });
-export const OutputItemDoneEvent = z.object({
+export const DocumentedOutputItemDoneEvent = z.object({
   type: z.literal("response.output_item.done"),
   event_id: EventId,
   response_id: z.string(),
   output_index: z.number(),
   item: RealtimeItem,
 });
-export const FunctionCallArgumentsDoneEvent = z.object({
+export const DocumentedFunctionCallArgumentsDoneEvent = z.object({
   type: z.literal("response.function_call_arguments.done"),
   event_id: EventId,
   response_id: z.string(),
@@ -200,38 +201,40 @@ export const FunctionCallArgumentsDoneEvent = z.object({
   /** JSON text produced by the model: validate it before use, it is not guaranteed well-formed. */
   arguments: z.string(),
 });
-export type FunctionCallArgumentsDoneEvent = z.infer<typeof FunctionCallArgumentsDoneEvent>;
-export const ResponseDoneEvent = z.object({
+export type DocumentedFunctionCallArgumentsDoneEvent = z.infer<
+  typeof DocumentedFunctionCallArgumentsDoneEvent
+>;
+export const DocumentedResponseDoneEvent = z.object({
   type: z.literal("response.done"),
   event_id: EventId,
   response: RealtimeResponse,
 });
-export type ResponseDoneEvent = z.infer<typeof ResponseDoneEvent>;
+export type DocumentedResponseDoneEvent = z.infer<typeof DocumentedResponseDoneEvent>;
 const ItemEventFields = {
   event_id: EventId,
   previous_item_id: z.string().nullable().optional(),
   item: RealtimeItem,
 };
-export const ConversationItemCreatedEvent = z.object({
+export const DocumentedConversationItemCreatedEvent = z.object({
   type: z.literal("conversation.item.created"),
   ...ItemEventFields,
 });
-export const ConversationItemAddedEvent = z.object({
+export const DocumentedConversationItemAddedEvent = z.object({
   type: z.literal("conversation.item.added"),
   ...ItemEventFields,
 });
-export const ConversationItemDoneEvent = z.object({
+export const DocumentedConversationItemDoneEvent = z.object({
   type: z.literal("conversation.item.done"),
   ...ItemEventFields,
 });
-export const ConversationItemTruncatedEvent = z.object({
+export const DocumentedConversationItemTruncatedEvent = z.object({
   type: z.literal("conversation.item.truncated"),
   event_id: EventId,
   item_id: z.string(),
   content_index: z.number(),
   audio_end_ms: z.number(),
 });
-export const RateLimitsUpdatedEvent = z.object({
+export const DocumentedRateLimitsUpdatedEvent = z.object({
   type: z.literal("rate_limits.updated"),
   event_id: EventId,
   rate_limits: z.array(
@@ -244,36 +247,132 @@ export const RateLimitsUpdatedEvent = z.object({
   ),
 });
 
-/** The server events the call session acts on. */
+/** The documented server events we model, by type: checked only to report drift. */
+const DOCUMENTED_SERVER_EVENTS = [
+  DocumentedSessionCreatedEvent,
+  DocumentedSessionUpdatedEvent,
+  DocumentedErrorEvent,
+  DocumentedSpeechStartedEvent,
+  DocumentedSpeechStoppedEvent,
+  DocumentedInputAudioCommittedEvent,
+  DocumentedInputTranscriptionCompletedEvent,
+  DocumentedResponseCreatedEvent,
+  DocumentedOutputAudioDeltaEvent,
+  DocumentedOutputAudioDoneEvent,
+  DocumentedOutputAudioTranscriptDeltaEvent,
+  DocumentedOutputAudioTranscriptDoneEvent,
+  DocumentedOutputItemAddedEvent,
+  DocumentedOutputItemDoneEvent,
+  DocumentedFunctionCallArgumentsDoneEvent,
+  DocumentedResponseDoneEvent,
+  DocumentedConversationItemCreatedEvent,
+  DocumentedConversationItemAddedEvent,
+  DocumentedConversationItemDoneEvent,
+  DocumentedConversationItemTruncatedEvent,
+  DocumentedRateLimitsUpdatedEvent,
+] as const;
+const DOCUMENTED_BY_TYPE: ReadonlyMap<string, z.ZodType> = new Map(
+  DOCUMENTED_SERVER_EVENTS.map((schema) => [schema.shape.type.value, schema]),
+);
+/** Every modelled server event as documented (the simulator's self-test holds it to this). */
+export const DocumentedRealtimeServerEvent = z.discriminatedUnion("type", DOCUMENTED_SERVER_EVENTS);
+export type DocumentedRealtimeServerEvent = z.infer<typeof DocumentedRealtimeServerEvent>;
+
+// ---- server events, as the call reads them ----
+// Only the fields the call uses are required. The rest of the documented shape is checked for
+// drift and logged, never a reason to drop an event: an audio delta without `response_id` (which
+// nothing reads) must still reach the caller. Unused fields are stripped.
+
+/** Just the type: events the call acts on without reading anything else, or ignores. */
+function typeOnly<T extends string>(type: T) {
+  return z.object({ type: z.literal(type) });
+}
+
+/** Logged with the call's ids; every detail is optional, so an error is never lost. */
+export const ErrorEvent = z.object({
+  type: z.literal("error"),
+  error: z
+    .object({
+      type: z.string().optional(),
+      code: z.string().nullable().optional(),
+      message: z.string().optional(),
+    })
+    .optional(),
+});
+export type ErrorEvent = z.infer<typeof ErrorEvent>;
+
+export const InputTranscriptionCompletedEvent = DocumentedInputTranscriptionCompletedEvent.pick({
+  type: true,
+  transcript: true,
+});
+/** Where the audio goes (item and content part, for marks and barge-in) and the audio itself. */
+export const OutputAudioDeltaEvent = DocumentedOutputAudioDeltaEvent.pick({
+  type: true,
+  item_id: true,
+  content_index: true,
+  delta: true,
+});
+export type OutputAudioDeltaEvent = z.infer<typeof OutputAudioDeltaEvent>;
+export const OutputAudioDoneEvent = DocumentedOutputAudioDoneEvent.pick({
+  type: true,
+  item_id: true,
+});
+export const OutputAudioTranscriptDoneEvent = DocumentedOutputAudioTranscriptDoneEvent.pick({
+  type: true,
+  item_id: true,
+  transcript: true,
+});
+export const FunctionCallArgumentsDoneEvent = DocumentedFunctionCallArgumentsDoneEvent.pick({
+  type: true,
+  call_id: true,
+  name: true,
+  arguments: true,
+});
+export type FunctionCallArgumentsDoneEvent = z.infer<typeof FunctionCallArgumentsDoneEvent>;
+
+/** The token counts the call adds up. */
+export const RealtimeUsage = DocumentedRealtimeUsage.pick({
+  input_tokens: true,
+  output_tokens: true,
+});
+export type RealtimeUsage = z.infer<typeof RealtimeUsage>;
+
+/**
+ * The end of a response frees the turn (and lets a pending hang-up happen), so it must never be
+ * dropped: usage that is absent or malformed only means no token counts for that response.
+ */
+export const ResponseDoneEvent = z.object({
+  type: z.literal("response.done"),
+  response: z.object({ usage: RealtimeUsage.nullable().optional().catch(null) }).optional(),
+});
+export type ResponseDoneEvent = z.infer<typeof ResponseDoneEvent>;
+
+/** The server events the call session acts on, as it reads them. */
 export const RealtimeServerEvent = z.discriminatedUnion("type", [
-  SessionCreatedEvent,
-  SessionUpdatedEvent,
+  typeOnly("session.created"),
+  typeOnly("session.updated"),
   ErrorEvent,
-  SpeechStartedEvent,
-  SpeechStoppedEvent,
-  InputAudioCommittedEvent,
+  typeOnly("input_audio_buffer.speech_started"),
+  typeOnly("input_audio_buffer.speech_stopped"),
+  typeOnly("input_audio_buffer.committed"),
   InputTranscriptionCompletedEvent,
-  ResponseCreatedEvent,
+  typeOnly("response.created"),
   OutputAudioDeltaEvent,
   OutputAudioDoneEvent,
-  OutputAudioTranscriptDeltaEvent,
+  typeOnly("response.output_audio_transcript.delta"),
   OutputAudioTranscriptDoneEvent,
-  OutputItemAddedEvent,
-  OutputItemDoneEvent,
+  typeOnly("response.output_item.added"),
+  typeOnly("response.output_item.done"),
   FunctionCallArgumentsDoneEvent,
   ResponseDoneEvent,
-  ConversationItemCreatedEvent,
-  ConversationItemAddedEvent,
-  ConversationItemDoneEvent,
-  ConversationItemTruncatedEvent,
-  RateLimitsUpdatedEvent,
+  typeOnly("conversation.item.created"),
+  typeOnly("conversation.item.added"),
+  typeOnly("conversation.item.done"),
+  typeOnly("conversation.item.truncated"),
+  typeOnly("rate_limits.updated"),
 ]);
 export type RealtimeServerEvent = z.infer<typeof RealtimeServerEvent>;
 export type RealtimeServerEventType = RealtimeServerEvent["type"];
-
-const KNOWN_SERVER_EVENT_TYPES: ReadonlySet<string> = new Set(
-  RealtimeServerEvent.options.map((o) => o.shape.type.value),
-);
 
 /** Any server event we do not model: only its type is trusted. */
 export interface UnknownRealtimeServerEvent {
@@ -281,13 +380,14 @@ export interface UnknownRealtimeServerEvent {
 }
 
 export type ParsedRealtimeServerEvent =
-  | { ok: true; known: true; event: RealtimeServerEvent }
+  | { ok: true; known: true; event: RealtimeServerEvent; drift: readonly string[] }
   | { ok: true; known: false; event: UnknownRealtimeServerEvent }
   | { ok: false; reason: string };
 
 /**
  * Parses one server frame. Never throws. Two steps: read `type`; if it is one we model, the
- * whole event must match its schema (else a reason), otherwise it passes through as generic.
+ * fields the call reads must be valid (else a reason) and the rest is compared with the
+ * documented shape (`drift`); otherwise it passes through as generic.
  * Kept as two result shapes (not one union with a `type: string` member) so a `switch` on
  * `event.type` still narrows.
  */
@@ -296,12 +396,11 @@ export function parseRealtimeServerEvent(text: string): ParsedRealtimeServerEven
   if (!json.ok) return json;
   const head = z.looseObject({ type: z.string() }).safeParse(json.value);
   if (!head.success) return { ok: false, reason: "event has no string `type`" };
-  if (!KNOWN_SERVER_EVENT_TYPES.has(head.data.type)) {
-    return { ok: true, known: false, event: { type: head.data.type } };
-  }
+  const documented = DOCUMENTED_BY_TYPE.get(head.data.type);
+  if (!documented) return { ok: true, known: false, event: { type: head.data.type } };
   const parsed = RealtimeServerEvent.safeParse(json.value);
-  if (parsed.success) return { ok: true, known: true, event: parsed.data };
-  return { ok: false, reason: describeIssues(head.data.type, parsed.error) };
+  if (!parsed.success) return { ok: false, reason: describeIssues(head.data.type, parsed.error) };
+  return { ok: true, known: true, event: parsed.data, drift: driftFrom(documented, json.value) };
 }
 
 // ---- client events ----
