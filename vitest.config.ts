@@ -54,6 +54,11 @@ export default defineConfig(async () => {
       // it fails, so a failure is not lost among thousands of lines. Console output from inside
       // workerd reaches vitest through the pool, so this covers the Worker and the call object.
       silent: "passed-only" as const,
+      // Live-call tests run real sockets against the simulators; on a loaded 2-core machine
+      // (CI, or a developer running other work) vitest's 5 s default cut them off mid-call.
+      // Speed is measured by the benchmarks, never by these timeouts.
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
     },
   };
 });

@@ -206,7 +206,7 @@ describe("media stream: a call", () => {
     const sessions = await until(async () => {
       const s = await simSessions(apiKey);
       return s.length >= 2 && s[1]?.restoredMessages.length ? s : null;
-    }, 6000);
+    });
     expect(sessions[1]?.events[0]?.type).toBe("session.update");
     expect(sessions[1]?.restoredMessages).toEqual([
       { role: "assistant", text: "Hello there." },

@@ -249,10 +249,10 @@ export class FakeTwilio {
   }
 }
 
-/** Polls until `fn` gives a truthy value, and returns it. */
+/** Polls until `fn` gives a truthy value, and returns it (generous: a loaded CI machine is slow). */
 export function until<T>(
   fn: () => T | Promise<T>,
-  timeout = 4000,
+  timeout = 15_000,
 ): Promise<Exclude<T, null | undefined | false | 0 | "">> {
   return vi.waitFor(
     async () => {
