@@ -3,7 +3,7 @@
 // minutes of CPU per mutated file. Scores are recorded in docs/BENCHMARKS.md ("Mutation score").
 //
 // Two sets, chosen with MUTATION_SET:
-// - "small" (default): one module and the one test file that exercises it, so a run stays bounded
+// - "small" (default): one module and the test files that exercise it, so a run stays bounded
 //   on a shared two-core machine.
 // - "full" (`npm run test:mutation:full`): the call path and tenancy modules, against the test
 //   folders that cover them.
@@ -19,7 +19,7 @@
 const SETS = {
   small: {
     mutate: ["workers/calls/stream-token.ts"],
-    testFiles: ["test/calls/call-session.test.ts"],
+    testFiles: ["test/calls/stream-token.test.ts", "test/calls/call-session.test.ts"],
   },
   full: {
     mutate: [
