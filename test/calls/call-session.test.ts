@@ -157,7 +157,7 @@ describe("media stream: a call", () => {
     const twilio = await FakeTwilio.connect(callSid);
     twilio.start(token);
     twilio.media(undefined, 10);
-    await until(() => twilio.agentMedia().length > 4, 6000);
+    await until(() => twilio.agentMedia().length > 4);
     await new Promise((r) => setTimeout(r, 300));
     twilio.stop();
     const tctx = await ctx();
@@ -257,7 +257,7 @@ describe("media stream: a call", () => {
     const { token } = await placeCall(tenant.phoneNumber, callSid);
     const twilio = await FakeTwilio.connect(callSid);
     twilio.start(token);
-    await until(() => twilio.closed, 6000);
+    await until(() => twilio.closed);
     const res = await twilioPost("/twilio/continue", {
       CallSid: callSid,
       From: "+19495550100",
