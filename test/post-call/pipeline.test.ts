@@ -100,6 +100,34 @@ describe("post-call pipeline", () => {
     expect(job?.status).toBe("pending_llm");
   });
 
+  it("falls back to the extractive summary when the LLM's host cannot be reached", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (event: PromiseRejectionEvent) => unhandled.push(event.reason);
+    globalThis.addEventListener("unhandledrejection", onUnhandled);
+    const logs = vi.spyOn(console, "warn");
+    const phone = uniquePhone();
+    const callSid = await recordCall(phone);
+    const llm = new OpenAiLlm({ apiKey: "sk-test", baseURL: "http://no-such-host.invalid/v1" });
+    const outcome = await runPostCall(ctx, callSid, { llm });
+    // Let any promise left behind by the failed request settle before looking.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    globalThis.removeEventListener("unhandledrejection", onUnhandled);
+    expect(outcome).toMatchObject({
+      status: "pending_llm",
+      summaryMethod: "extractive",
+      steps: { summary: "pending", facts: "pending" },
+    });
+    const summary = await ctx.d1
+      .prepare("SELECT method FROM call_summaries WHERE call_sid = ?")
+      .bind(callSid)
+      .first<{ method: string }>();
+    expect(summary?.method).toBe("extractive");
+    const events = logs.mock.calls.map((args) => String(args[0]));
+    expect(events.some((line) => line.includes('"event":"post_call.llm_unreachable"'))).toBe(true);
+    expect(events.join("\n")).not.toContain("no-such-host.invalid");
+    expect(unhandled).toEqual([]);
+  });
+
   it("with an LLM stores the summary, facts, profile patch and metrics", async () => {
     const phone = uniquePhone();
     const callSid = await recordCall(phone);
