@@ -4,6 +4,7 @@ import {
   sendEvent,
 } from "../../durable-objects/call-session/realtime-connection";
 import { sessionUpdate } from "../../durable-objects/call-session/protocol/realtime.schema";
+import { unhandledRejectionsDuring } from "../support/unhandled";
 
 function nextMessage(socket: WebSocket, type: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -58,5 +59,17 @@ describe("the Realtime socket", () => {
       ok: false,
       reason: expect.stringMatching(/^handshake answered 4\d\d$/) as unknown,
     });
+  });
+
+  it.each([
+    ["cannot be resolved", "wss://no-such-host.invalid/v1/realtime"],
+    ["refuses the connection", "ws://127.0.0.1:9/v1/realtime"],
+  ])("answers with a reason, leaving nothing unhandled, when the host %s", async (_case, url) => {
+    const { result, unhandled } = await unhandledRejectionsDuring(() =>
+      openRealtimeSocket({ url, model: "gpt-realtime", apiKey: "sk-offline", timeoutMs: 2_000 }),
+    );
+    expect(result).toEqual({ ok: false, reason: expect.any(String) as unknown });
+    expect(JSON.stringify(result)).not.toContain("sk-offline");
+    expect(unhandled).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import type { TenantContext } from "../../workers/tenancy/tenant-context";
 import { resolveTenant } from "../../workers/tenancy/tenant-context";
 import { seedDemoTenants } from "../support/api";
 import { createTenantWithKey } from "../support/tenants";
+import { unhandledRejectionsDuring } from "../support/unhandled";
 import { PLATFORM_TWILIO, TENANT_OWN_TWILIO } from "../support/twilio-accounts";
 
 const PETERSON = "tnt_demo_peterson"; // insurance_v1
@@ -445,6 +446,21 @@ describe("transfer_to_human", () => {
     expect(result.next).toMatch(/take_message/);
     expect(outcome.effect).toBeUndefined();
     expect((await simRequests(toolCtx.callSid))[0]?.status).toBe(400);
+  });
+
+  it("when Twilio's host cannot be reached, tells the model to offer a message instead", async () => {
+    const toolCtx = await callOn(
+      withTransferNumber(await tenant(PETERSON), "+17145550111"),
+      uniquePhone(),
+      "http://no-such-host.invalid",
+    );
+    const { result: ran, unhandled } = await unhandledRejectionsDuring(() =>
+      run("transfer_to_human", { reason: "claim" }, toolCtx),
+    );
+    expect(ran.result).toMatchObject({ ok: false, transferred: false });
+    expect(ran.result.next).toMatch(/take_message/);
+    expect(ran.outcome.effect).toBeUndefined();
+    expect(unhandled).toEqual([]);
   });
 });
 

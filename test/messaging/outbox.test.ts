@@ -5,8 +5,10 @@ import { queueCallSummarySms } from "../../workers/messaging/call-summary-sms";
 import { deliverDueSms, queueSms } from "../../workers/messaging/outbox";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
 import { resolveTenant } from "../../workers/tenancy/tenant-context";
+import { createTwilioRestClient } from "../../workers/twilio/rest";
 import { api } from "../support/api";
 import { createTenantWithKey } from "../support/tenants";
+import { unhandledRejectionsDuring } from "../support/unhandled";
 
 const RECIPIENTS = ["+17145550111", "+17145550112"];
 
@@ -104,6 +106,28 @@ describe("post-call SMS to the business", () => {
       failed: 0,
     });
     expect(await simMessagesTo(to)).toHaveLength(1);
+  });
+
+  it("keeps a text for a retry when Twilio's host cannot be reached", async () => {
+    const to = uniqueRecipient();
+    const { ctx } = await tenantWithRecipients([to]);
+    await queueSms(ctx, { to, body: "hello", dedupeKey: `t-${to}` });
+    const client = createTwilioRestClient({
+      baseUrl: "http://no-such-host.invalid",
+      accountSid: "ACtest00000000000000000000000000000",
+      authToken: "offline-auth-token",
+    });
+    const { result, unhandled } = await unhandledRejectionsDuring(() =>
+      deliverDueSms(env, ctx, { client }),
+    );
+    expect(result).toEqual({ sent: 0, retrying: 1, failed: 0 });
+    const row = await ctx.d1
+      .prepare("SELECT status, last_error FROM sms_outbox")
+      .first<{ status: string; last_error: string }>();
+    expect(row?.status).toBe("queued");
+    expect(row?.last_error).toMatch(/^network: could not reach Twilio/);
+    expect(row?.last_error).not.toContain("offline-auth-token");
+    expect(unhandled).toEqual([]);
   });
 
   it("gives up at once on a number Twilio says can never receive texts", async () => {

@@ -4,6 +4,7 @@ import { OpenAiLlm } from "../../workers/post-call/llm";
 import { runPostCall } from "../../workers/post-call/pipeline";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
 import { freshTenant, uniquePhone } from "../memory/support";
+import { unhandledRejectionsDuring } from "../support/unhandled";
 import { callCount, recordCall as recordCallIn } from "./support";
 
 // The post-call steps, run in-process with a stand-in LLM (the workflow runs the same steps:
@@ -98,6 +99,34 @@ describe("post-call pipeline", () => {
       .bind(callSid)
       .first<{ status: string }>();
     expect(job?.status).toBe("pending_llm");
+  });
+
+  it.each([
+    ["cannot be resolved", "http://no-such-host.invalid/v1"],
+    ["refuses the connection", "http://127.0.0.1:9/v1"],
+  ])("falls back to the extractive summary when the LLM's host %s", async (_case, baseURL) => {
+    const logs = vi.spyOn(console, "warn");
+    const phone = uniquePhone();
+    const callSid = await recordCall(phone);
+    const llm = new OpenAiLlm({ apiKey: "sk-offline", baseURL });
+    const { result: outcome, unhandled } = await unhandledRejectionsDuring(() =>
+      runPostCall(ctx, callSid, { llm }),
+    );
+    expect(outcome).toMatchObject({
+      status: "pending_llm",
+      summaryMethod: "extractive",
+      steps: { summary: "pending", facts: "pending" },
+    });
+    const summary = await ctx.d1
+      .prepare("SELECT method FROM call_summaries WHERE call_sid = ?")
+      .bind(callSid)
+      .first<{ method: string }>();
+    expect(summary?.method).toBe("extractive");
+    const events = logs.mock.calls.map((args) => String(args[0]));
+    expect(events.some((line) => line.includes('"event":"post_call.llm_unreachable"'))).toBe(true);
+    expect(events.join("\n")).not.toContain(baseURL);
+    expect(events.join("\n")).not.toContain("sk-offline");
+    expect(unhandled).toEqual([]);
   });
 
   it("with an LLM stores the summary, facts, profile patch and metrics", async () => {

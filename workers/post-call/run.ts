@@ -18,7 +18,8 @@
  * instance that shares nothing with the last — redoes no harm.
  */
 import type { WorkflowStepConfig } from "cloudflare:workers";
-import { APIError } from "openai";
+import { APIConnectionError, APIError } from "openai";
+import { errorText, log } from "../observability/log";
 import type { TenantContext } from "../tenancy/tenant-context";
 import type { LlmClient } from "./llm";
 import { LlmOutputError } from "./llm";
@@ -89,8 +90,36 @@ async function asLlmStep<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof LlmOutputError || err instanceof APIError)
-      throw new LlmStepError(`llm: ${err.message}`);
+      throw new LlmStepError(`llm: ${err.message}`, { cause: err });
     throw err;
+  }
+}
+
+/**
+ * Runs an LLM step; when the model's host cannot be reached at all (DNS, refused connection,
+ * timeout — after the client's own retry) the step runs as it does without an LLM (the
+ * extractive summary, the LLM steps left `pending` for a later run), so the business still
+ * gets its text. A model that answers wrongly stays an error, retried by the step.
+ */
+async function withReachableLlm<T>(
+  ctx: TenantContext,
+  callSid: string,
+  step: string,
+  client: LlmClient | null,
+  fn: (client: LlmClient | null) => Promise<T>,
+): Promise<T> {
+  try {
+    return await asLlmStep(() => fn(client));
+  } catch (err) {
+    if (!(err instanceof LlmStepError && err.cause instanceof APIConnectionError)) throw err;
+    // The URL and key stay out of the log: the SDK's message names neither, the cause is the runtime's.
+    log("warn", "post_call.llm_unreachable", {
+      tenantId: ctx.tenantId,
+      callSid,
+      step,
+      error: errorText(err.cause),
+    });
+    return asLlmStep(() => fn(null));
   }
 }
 
@@ -129,7 +158,9 @@ export async function runPostCallSteps(
     steps.caller = caller.state;
     const summary = await runner.step("summary", LLM_STEP, async (ctx) => {
       const client = await llm(ctx);
-      return asLlmStep(() => summaryStep(ctx, call, caller, client));
+      return withReachableLlm(ctx, callSid, "summary", client, (c) =>
+        summaryStep(ctx, call, caller, c),
+      );
     });
     steps.summary = summary.state;
     outcome.summaryMethod = summary.method;
@@ -139,7 +170,9 @@ export async function runPostCallSteps(
     steps.metrics = metrics.state;
     const facts = await runner.step("facts", LLM_STEP, async (ctx) => {
       const client = await llm(ctx);
-      return asLlmStep(() => factsStep(ctx, call, caller, client));
+      return withReachableLlm(ctx, callSid, "facts", client, (c) =>
+        factsStep(ctx, call, caller, c),
+      );
     });
     steps.facts = facts.state;
     outcome.facts = facts.facts;
