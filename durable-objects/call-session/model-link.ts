@@ -107,12 +107,26 @@ export class ModelLink {
 
   /** Opens a Realtime session and brings it to the state the call needs. */
   async connect(tenant: TenantContext, callerPhone: string, mode: ConnectMode): Promise<boolean> {
-    const apiKey = await openAiKeyFor(this.#env, tenant.tenantId);
+    let apiKey: string | null;
+    try {
+      apiKey = await openAiKeyFor(this.#env, tenant.tenantId);
+    } catch {
+      // A D1 or decryption failure: the caller gets the apology and voicemail, as with no key.
+      log(
+        "error",
+        "call.model_connect_failed",
+        this.#hooks.fields({ reason: "key_lookup_failed", mode }),
+      );
+      return false;
+    }
     if (!apiKey) {
       log("error", "call.model_key_missing", this.#hooks.fields());
       return false;
     }
-    const [opened, setup] = await Promise.all([
+    // Socket and setup in parallel (the setup reads D1); allSettled so that a setup that fails
+    // (a D1 error) neither leaves an opened socket behind nor rejects into a caller that
+    // `void`s this promise: a failed connect is always the value `false`.
+    const [openedResult, setupResult] = await Promise.allSettled([
       openRealtimeSocket({
         url: this.#env.OPENAI_REALTIME_URL,
         model: this.#env.OPENAI_REALTIME_MODEL || DEFAULT_REALTIME_MODEL,
@@ -120,6 +134,22 @@ export class ModelLink {
       }),
       this.#setup ? Promise.resolve(this.#setup) : prepareCallSetup(tenant, callerPhone),
     ]);
+    if (setupResult.status === "rejected" || openedResult.status === "rejected") {
+      if (openedResult.status === "fulfilled" && openedResult.value.ok) {
+        openedResult.value.socket.close(1011, "call setup failed");
+      }
+      log(
+        "error",
+        "call.model_connect_failed",
+        this.#hooks.fields({
+          reason: setupResult.status === "rejected" ? "setup_failed" : "socket_failed",
+          mode,
+        }),
+      );
+      return false;
+    }
+    const opened = openedResult.value;
+    const setup = setupResult.value;
     this.#setup = setup;
     if (!opened.ok) {
       log("warn", "call.model_connect_failed", this.#hooks.fields({ reason: opened.reason, mode }));
