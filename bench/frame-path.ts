@@ -4,8 +4,16 @@
  * (media frames, mark echoes, audio deltas since). Node runs the same V8 as workerd; this is the
  * parsing alone, not the socket work around it.
  */
-import { parseRealtimeServerEvent } from "../durable-objects/call-session/protocol/realtime.schema";
-import { parseTwilioMessage } from "../durable-objects/call-session/protocol/twilio-media.schema";
+import {
+  parseRealtimeServerEvent,
+  type DocumentedOutputAudioDeltaEvent,
+  type InputAudioAppendEvent,
+} from "../durable-objects/call-session/protocol/realtime.schema";
+import {
+  parseTwilioMessage,
+  type DocumentedTwilioMarkMessage,
+  type DocumentedTwilioMediaMessage,
+} from "../durable-objects/call-session/protocol/twilio-media.schema";
 import {
   appendText,
   parseOrUndefined,
@@ -20,13 +28,13 @@ const media = JSON.stringify({
   sequenceNumber: "1234",
   streamSid: "MZ" + "a".repeat(32),
   media: { track: "inbound", chunk: "1233", timestamp: "24660", payload },
-});
+} satisfies DocumentedTwilioMediaMessage);
 const mark = JSON.stringify({
   event: "mark",
   sequenceNumber: "1235",
   streamSid: "MZ" + "a".repeat(32),
   mark: { name: "m12" },
-});
+} satisfies DocumentedTwilioMarkMessage);
 // 100 ms of model audio, a typical delta.
 const delta = JSON.stringify({
   type: "response.output_audio.delta",
@@ -36,7 +44,7 @@ const delta = JSON.stringify({
   output_index: 0,
   content_index: 0,
   delta: Buffer.alloc(800, 0x7f).toString("base64"),
-});
+} satisfies DocumentedOutputAudioDeltaEvent);
 
 function time(label: string, n: number, fn: () => unknown): void {
   for (let i = 0; i < 2000; i++) fn();
@@ -57,6 +65,9 @@ time("audio delta 100 ms: zod (parseRealtimeServerEvent)", N, () =>
 );
 time("audio delta 100 ms: hot path", N, () => readAudioDelta(parseOrUndefined(delta)));
 time("append: JSON.stringify of the event", N, () =>
-  JSON.stringify({ type: "input_audio_buffer.append", audio: payload }),
+  JSON.stringify({
+    type: "input_audio_buffer.append",
+    audio: payload,
+  } satisfies InputAudioAppendEvent),
 );
 time("append: appendText", N, () => appendText(payload));

@@ -11,8 +11,9 @@ import { PendingAgentAudio, base64Bytes } from "./audio";
 import type { TruncatePoint } from "./marks";
 import { MULAW_BYTES_PER_MS, PlayoutTracker } from "./marks";
 import { twilioClear, twilioMark, twilioMedia } from "./protocol/twilio-media.schema";
+import type { TwilioOutboundMessage } from "./protocol/twilio-media.schema";
 
-export type TwilioSend = (message: object) => void;
+export type TwilioSend = (message: TwilioOutboundMessage) => void;
 
 /** How much of an interrupted item the caller heard, against all the audio the model made. */
 export interface HeardAudio {

@@ -6,7 +6,11 @@
 import type { LogFields } from "../../workers/observability/log";
 import { log } from "../../workers/observability/log";
 import { assertNever } from "./protocol/assert-never";
-import type { TwilioInboundMessage, TwilioStartMessage } from "./protocol/twilio-media.schema";
+import type {
+  TwilioInboundMessage,
+  TwilioOutboundMessage,
+  TwilioStartMessage,
+} from "./protocol/twilio-media.schema";
 import { parseTwilioMessage } from "./protocol/twilio-media.schema";
 import { parseOrUndefined, readMarkEcho, readMediaFrame } from "./hot-path";
 import { DriftLog } from "./protocol/drift";
@@ -37,7 +41,7 @@ export class TwilioStream {
     socket.addEventListener("error", () => on.lost());
   }
 
-  send(message: object): void {
+  send(message: TwilioOutboundMessage): void {
     try {
       this.socket.send(JSON.stringify(message));
     } catch {

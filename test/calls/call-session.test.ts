@@ -235,7 +235,7 @@ describe("media stream: a call", () => {
     const twilio = await FakeTwilio.connect(callSid);
     twilio.start(token);
     await until(() => twilio.agentMedia().length > 0);
-    twilio.send({ event: "media", nonsense: true }); // malformed: skipped
+    twilio.sendOffSpec({ event: "media", nonsense: true }); // malformed: skipped
     twilio.media(undefined, 3);
     await until(
       async () => ((await simSessions(apiKey))[0]?.appendedAudioBytes ?? 0) >= 3 * FRAME_BYTES,

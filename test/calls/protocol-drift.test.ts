@@ -61,7 +61,7 @@ describe("media stream: events that drift from the documented shape", () => {
     const twilio = await FakeTwilio.connect(callSid);
     twilio.start(token);
     for (let i = 0; i < 5; i++) {
-      twilio.send({
+      twilio.sendOffSpec({
         event: "media",
         streamSid: twilio.streamSid,
         media: {

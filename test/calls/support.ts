@@ -7,7 +7,10 @@
  */
 import { env, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { vi } from "vitest";
-import type { TwilioOutboundMessage } from "../../durable-objects/call-session/protocol/twilio-media.schema";
+import type {
+  DocumentedTwilioInboundMessage,
+  TwilioOutboundMessage,
+} from "../../durable-objects/call-session/protocol/twilio-media.schema";
 import { parseTwilioOutboundMessage } from "../../durable-objects/call-session/protocol/twilio-media.schema";
 import type { RealtimeScript, SessionLog } from "../../tools/sim/realtime-server";
 import type { CallSession } from "../../durable-objects/call-session/call-session.do";
@@ -157,8 +160,16 @@ export class FakeTwilio {
     return new FakeTwilio(ws, callSid);
   }
 
-  /** Like Twilio, sends nothing once the platform has closed the stream (echoes may still be due). */
-  send(message: Record<string, unknown>): void {
+  /**
+   * A message as Twilio documents it (the shared schema type, so a changed field fails tsc here).
+   * Like Twilio, sends nothing once the platform has closed the stream (echoes may still be due).
+   */
+  send(message: DocumentedTwilioInboundMessage): void {
+    this.sendOffSpec(message);
+  }
+
+  /** A frame that strays from the documentation on purpose (drift and malformed-frame tests). */
+  sendOffSpec(message: Record<string, unknown>): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.send(JSON.stringify(message));
   }

@@ -19,6 +19,7 @@ import type { RawData } from "ws";
 import {
   parseTwilioOutboundMessage,
   type TwilioOutboundMessage,
+  type DocumentedTwilioInboundMessage,
   type DocumentedTwilioConnectedMessage,
   type DocumentedTwilioDtmfMessage,
   type DocumentedTwilioMarkMessage,
@@ -497,7 +498,7 @@ async function runStream(
   let seq = 0;
   const nextSeq = (): string => String(++seq);
   let open = false;
-  const send = (message: object): void => {
+  const send = (message: DocumentedTwilioInboundMessage): void => {
     if (open && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
   };
 

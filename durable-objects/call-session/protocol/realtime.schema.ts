@@ -449,7 +449,7 @@ export const RealtimeSessionConfig = z.object({
       input: z
         .object({
           format: RealtimeAudioFormat.optional(),
-          transcription: z.object({ model: z.string() }).nullable().optional(),
+          transcription: z.object({ model: z.string() }).optional(),
           turn_detection: TurnDetection.nullable().optional(),
         })
         .optional(),
@@ -459,7 +459,7 @@ export const RealtimeSessionConfig = z.object({
     })
     .optional(),
   tools: z.array(RealtimeFunctionTool).optional(),
-  tool_choice: z.string().optional(),
+  tool_choice: z.enum(["none", "auto", "required"]).optional(),
 });
 export type RealtimeSessionConfig = z.infer<typeof RealtimeSessionConfig>;
 
@@ -526,7 +526,7 @@ export const FunctionCallOutputItem = z.object({
 export const ConversationItemCreateEvent = z.object({
   type: z.literal("conversation.item.create"),
   event_id: z.string().optional(),
-  previous_item_id: z.string().nullable().optional(),
+  previous_item_id: z.string().optional(),
   item: z.union([ClientMessageItem, FunctionCallOutputItem]),
 });
 export type ConversationItemCreateEvent = z.infer<typeof ConversationItemCreateEvent>;

@@ -104,6 +104,18 @@ export const DocumentedTwilioStopMessage = z.object({
 });
 export type DocumentedTwilioStopMessage = z.infer<typeof DocumentedTwilioStopMessage>;
 
+/**
+ * Everything Twilio sends, as documented: the one definition the caller simulator builds and the
+ * benchmarks type their frames with, so a changed field fails tsc there too.
+ */
+export type DocumentedTwilioInboundMessage =
+  | DocumentedTwilioConnectedMessage
+  | DocumentedTwilioStartMessage
+  | DocumentedTwilioMediaMessage
+  | DocumentedTwilioMarkMessage
+  | DocumentedTwilioDtmfMessage
+  | DocumentedTwilioStopMessage;
+
 const DOCUMENTED_INBOUND: Readonly<Record<string, z.ZodType>> = {
   connected: DocumentedTwilioConnectedMessage,
   start: DocumentedTwilioStartMessage,
