@@ -19,7 +19,7 @@
 const SETS = {
   small: {
     mutate: ["workers/calls/stream-token.ts"],
-    testFiles: ["test/calls/stream-token.test.ts", "test/calls/call-session.test.ts"],
+    testFiles: ["test/calls/stream-token.test.ts"],
   },
   full: {
     mutate: [
