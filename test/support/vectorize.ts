@@ -56,9 +56,7 @@ function matchesCondition(
       case "$ne":
         return actual !== expected;
       case "$in":
-        return (
-          Array.isArray(expected) && actual !== undefined && expected.includes(actual)
-        );
+        return Array.isArray(expected) && actual !== undefined && expected.includes(actual);
       case "$nin":
         return Array.isArray(expected) && !expected.includes(actual);
       default:
