@@ -2,11 +2,9 @@
  * A tenant with its own Twilio account can sign any webhook for its own number. Naming another
  * tenant's CallSid in one must not touch that other tenant's call.
  */
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { getCall } from "../../workers/calls/call-records";
-import { setTenantSecret } from "../../workers/secrets/tenant-secrets";
-import { createTenantWithKey } from "../support/tenants";
+import { createTenantWithKey, createTenantWithOwnTwilio } from "../support/tenants";
 import type { CreatedTenant } from "../support/tenants";
 import { TENANT_OWN_TWILIO } from "../support/twilio-accounts";
 import {
@@ -24,14 +22,6 @@ const GREETING = {
   speed: 50,
   steps: [{ on: "response.create" as const, do: [{ say: "Hello!", audioMs: 200 }] }],
 };
-
-/** The attacker: a tenant whose own Twilio account signs webhooks for its own number. */
-async function tenantWithOwnTwilio(): Promise<CreatedTenant> {
-  const tenant = await createTenantWithKey();
-  await setTenantSecret(env, tenant.id, "twilio_account_sid", TENANT_OWN_TWILIO.accountSid);
-  await setTenantSecret(env, tenant.id, "twilio_auth_token", TENANT_OWN_TWILIO.authToken);
-  return tenant;
-}
 
 /** The victim: a tenant on the platform's account with a call in progress. */
 async function liveCall() {
@@ -63,7 +53,7 @@ function forged(path: string, attacker: CreatedTenant, callSid: string, extra = 
 
 describe("webhooks signed by one tenant's account naming another tenant's call", () => {
   it("answers 403 to a status callback, and the other tenant's call goes on unrecorded", async () => {
-    const attacker = await tenantWithOwnTwilio();
+    const attacker = await createTenantWithOwnTwilio();
     const { victim, callSid, twilio } = await liveCall();
     const res = await forged("/twilio/status", attacker, callSid, {
       CallStatus: "completed",
@@ -77,7 +67,7 @@ describe("webhooks signed by one tenant's account naming another tenant's call",
   });
 
   it("answers 403 to a recording callback, and the other tenant's call is not marked as a message", async () => {
-    const attacker = await tenantWithOwnTwilio();
+    const attacker = await createTenantWithOwnTwilio();
     const { callSid, twilio } = await liveCall();
     const res = await forged("/twilio/recording", attacker, callSid, {
       RecordingUrl: "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
@@ -89,7 +79,7 @@ describe("webhooks signed by one tenant's account naming another tenant's call",
   });
 
   it("answers 403 to a continuation, and the other tenant's stream stays up", async () => {
-    const attacker = await tenantWithOwnTwilio();
+    const attacker = await createTenantWithOwnTwilio();
     const { callSid, twilio } = await liveCall();
     const res = await forged("/twilio/continue", attacker, callSid);
     expect(res.status).toBe(403);
@@ -100,7 +90,7 @@ describe("webhooks signed by one tenant's account naming another tenant's call",
   });
 
   it("answers 403 to a voice webhook reusing the other tenant's CallSid", async () => {
-    const attacker = await tenantWithOwnTwilio();
+    const attacker = await createTenantWithOwnTwilio();
     const { callSid, twilio } = await liveCall();
     const res = await forged("/twilio/voice", attacker, callSid);
     expect(res.status).toBe(403);

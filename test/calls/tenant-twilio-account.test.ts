@@ -1,8 +1,6 @@
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { getCall } from "../../workers/calls/call-records";
-import { setTenantSecret } from "../../workers/secrets/tenant-secrets";
-import { createTenantWithKey } from "../support/tenants";
+import { createTenantWithKey, createTenantWithOwnTwilio } from "../support/tenants";
 import type { CreatedTenant } from "../support/tenants";
 import { TENANT_OWN_TWILIO } from "../support/twilio-accounts";
 import {
@@ -21,13 +19,6 @@ const GREETING = {
   steps: [{ on: "response.create" as const, do: [{ say: "Hello!", audioMs: 200 }] }],
 };
 
-async function tenantWithOwnTwilio(): Promise<CreatedTenant> {
-  const tenant = await createTenantWithKey();
-  await setTenantSecret(env, tenant.id, "twilio_account_sid", TENANT_OWN_TWILIO.accountSid);
-  await setTenantSecret(env, tenant.id, "twilio_auth_token", TENANT_OWN_TWILIO.authToken);
-  return tenant;
-}
-
 function voice(tenant: CreatedTenant, callSid: string, token: string) {
   return twilioPost(
     "/twilio/voice",
@@ -43,7 +34,7 @@ function voice(tenant: CreatedTenant, callSid: string, token: string) {
 
 describe("a tenant with its own Twilio account", () => {
   it("answers webhooks signed with the tenant's own auth token", async () => {
-    const tenant = await tenantWithOwnTwilio();
+    const tenant = await createTenantWithOwnTwilio();
     const callSid = newCallSid();
     const res = await voice(tenant, callSid, TENANT_OWN_TWILIO.authToken);
     expect(res.status).toBe(200);
@@ -52,7 +43,7 @@ describe("a tenant with its own Twilio account", () => {
   });
 
   it("accepts the media stream whose handshake the tenant's account signed", async () => {
-    const tenant = await tenantWithOwnTwilio();
+    const tenant = await createTenantWithOwnTwilio();
     const apiKey = await useScript(tenant.id, GREETING);
     const callSid = newCallSid();
     const twiml = await (await voice(tenant, callSid, TENANT_OWN_TWILIO.authToken)).text();
@@ -77,14 +68,14 @@ describe("a tenant with its own Twilio account", () => {
   });
 
   it("refuses a webhook for its number signed with a token of neither account", async () => {
-    const tenant = await tenantWithOwnTwilio();
+    const tenant = await createTenantWithOwnTwilio();
     const callSid = newCallSid();
     expect((await voice(tenant, callSid, "someone-else's-token")).status).toBe(403);
     expect(await getCall(await tenantCtx(tenant.id), callSid)).toBeNull();
   });
 
   it("still lets other tenants' calls in with the platform's token", async () => {
-    await tenantWithOwnTwilio();
+    await createTenantWithOwnTwilio();
     const other = await createTenantWithKey();
     const apiKey = await useScript(other.id, GREETING);
     const callSid = newCallSid();

@@ -1,5 +1,8 @@
+import { env } from "cloudflare:test";
+import { setTenantSecret } from "../../workers/secrets/tenant-secrets";
 import { api, loginAsPlatformAdmin, uniqueTenantInput } from "./api";
 import type { Session } from "./api";
+import { TENANT_OWN_TWILIO } from "./twilio-accounts";
 
 export interface CreatedTenant {
   id: string;
@@ -31,4 +34,12 @@ export async function createTenantWithKey(
     },
   );
   return { id: created.body.tenant.id, ...input, apiKey: key.body.apiKey.key, admin };
+}
+
+/** A tenant whose own Twilio account (TENANT_OWN_TWILIO) signs the webhooks for its number. */
+export async function createTenantWithOwnTwilio(): Promise<CreatedTenant> {
+  const tenant = await createTenantWithKey();
+  await setTenantSecret(env, tenant.id, "twilio_account_sid", TENANT_OWN_TWILIO.accountSid);
+  await setTenantSecret(env, tenant.id, "twilio_auth_token", TENANT_OWN_TWILIO.authToken);
+  return tenant;
 }
