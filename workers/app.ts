@@ -1,5 +1,4 @@
 /** The Worker's HTTP surface: one chain, one error handler. */
-import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { apiDocsRoutes } from "./admin/api-docs.routes";
 import { platformAdminRoutes } from "./admin/platform-admin.routes";
@@ -9,8 +8,8 @@ import { authenticate } from "./auth/middleware";
 import { callRoutes } from "./calls/calls.routes";
 import { memoryRoutes } from "./memory/memory.routes";
 import { messagingRoutes } from "./messaging/messaging.routes";
-import { openApiRoutes } from "./openapi/registry";
-import type { AppEnv } from "./http/app-env";
+import { buildOpenApiDocument } from "./openapi/registry";
+import { SECURITY_SCHEMES, router } from "./http/contract";
 import { AppError, errorBody, handleError } from "./http/errors";
 import { requestContext } from "./http/request-context";
 import { platformRoutes } from "./tenancy/platform.routes";
@@ -18,7 +17,10 @@ import { tenantRoutes } from "./tenancy/tenant.routes";
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-export const app = new Hono<AppEnv>()
+/** Kept apart from the chain: Hono's chained methods return plain `Hono` types. */
+const root = router();
+
+export const app = root
   .use(requestContext)
   .use(
     bodyLimit({
@@ -43,7 +45,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/tenants/:tenantId", tenantAdminRoutes)
   .route("/api", apiDocsRoutes)
   .route("/api", tenantRoutes)
-  .route("/api", openApiRoutes)
+  .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))
   // The memory service's paths, kept as the phone orchestrator calls them (API key auth).
   .use("/v1/*", authenticate)
   .use("/v2/*", authenticate)
@@ -52,3 +54,38 @@ export const app = new Hono<AppEnv>()
   .route("/", memoryRoutes);
 
 export type AppType = typeof app;
+
+/**
+ * `GET /api/openapi.json`: generated from the routes' own declarations (public: it describes
+ * shapes, not data). Routes not yet declared as contracts come from the hand registry until
+ * they are.
+ */
+function openApiDocument(serverUrl: string | undefined): Record<string, unknown> {
+  const generated = root.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: {
+      title: "NeuroSphere API",
+      version: "1.0.0",
+      description:
+        "Multi-tenant AI receptionist. Tenant API keys: `Authorization: Bearer nsk_…`. Errors: `{ error: { code, message, issues? } }`.",
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+  });
+  const legacy = buildOpenApiDocument(serverUrl) as {
+    paths: Record<string, Record<string, unknown>>;
+    components: { schemas: Record<string, unknown> };
+  };
+  const paths: Record<string, Record<string, unknown>> = { ...legacy.paths };
+  for (const [path, ops] of Object.entries(generated.paths ?? {})) {
+    paths[path] = { ...(paths[path] ?? {}), ...(ops as Record<string, unknown>) };
+  }
+  return {
+    ...generated,
+    paths,
+    components: {
+      ...generated.components,
+      schemas: { ...legacy.components.schemas, ...(generated.components?.schemas ?? {}) },
+      securitySchemes: SECURITY_SCHEMES,
+    },
+  };
+}

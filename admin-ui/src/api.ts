@@ -129,10 +129,22 @@ export const client = hc<AppType>("/", { fetch: apiFetch });
  */
 const platformAdmin = hc<typeof platformAdminRoutes>("/api/platform", { fetch: apiFetch });
 
-/** The success body of a typed hc call (failures are thrown by apiFetch). */
-async function data<T>(pending: Promise<ClientResponse<T, number, "json">>): Promise<T> {
+/**
+ * The success body of a typed hc call. Contract routes also list the error shape (their
+ * `default` response), which apiFetch throws as an ApiError, so it is dropped from the type.
+ */
+type SuccessBody<R> =
+  R extends ClientResponse<infer T, number, "json">
+    ? T extends { error: { code: string; message: string } }
+      ? never
+      : T
+    : never;
+
+async function data<R extends ClientResponse<unknown, number, "json">>(
+  pending: Promise<R>,
+): Promise<SuccessBody<R>> {
   const res = await pending;
-  return res.json();
+  return (await res.json()) as SuccessBody<R>;
 }
 
 type QueryValue = string | number | boolean | null | undefined;

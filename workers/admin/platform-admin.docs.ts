@@ -98,7 +98,6 @@ export function registerPlatformAdminDocs(): void {
     query: UsageQuery,
   });
   route("get", "/api/platform/usage", "Usage totals per tenant", { query: UsageQuery });
-  route("get", "/api/platform/health", "System health");
   route("get", "/api/platform/audit", "The audit log", { query: AuditQuery });
   route("get", "/api/platform/users", "Users", { query: UserListQuery });
   route("post", "/api/platform/users/{userId}/reset-link", "Issue a password reset link", {

@@ -1,4 +1,5 @@
 /** Which tenants can be served: each tenant's binding must exist in this deploy and be migrated. */
+import type { z } from "zod";
 import { platformDb } from "../db/handles";
 import { tenants } from "../db/platform.schema";
 import type { Env } from "../env";
@@ -9,24 +10,11 @@ import {
   tenantDatabase,
   tenantMigrationState,
 } from "./bindings";
+import type { DatabaseState, PlatformHealth, TenantHealth } from "./health.schema";
 
-export type DatabaseState = "ready" | "binding_missing" | "unmigrated";
-
-export interface TenantHealth {
-  tenantId: string;
-  slug: string;
-  status: string;
-  binding: string;
-  database: DatabaseState;
-  missingMigrations: string[];
-}
-
-export interface PlatformHealth {
-  ok: boolean;
-  expectedTenantMigrations: readonly string[];
-  tenants: TenantHealth[];
-  pool: { binding: string; database: DatabaseState; missingMigrations: string[] }[];
-}
+export type DatabaseState = z.infer<typeof DatabaseState>;
+export type TenantHealth = z.infer<typeof TenantHealth>;
+export type PlatformHealth = z.infer<typeof PlatformHealth>;
 
 async function databaseState(
   env: Env,

@@ -1,22 +1,36 @@
 /** /api/platform/*: operators only. */
-import { Hono } from "hono";
 import { createApiKey } from "../auth/api-keys";
 import { requirePlatformAdmin } from "../auth/middleware";
 import { audit } from "../audit/audit";
 import { platformDb } from "../db/handles";
-import type { AppEnv } from "../http/app-env";
+import { defineRoute, jsonResponse, router } from "../http/contract";
 import { AppError, notFound } from "../http/errors";
 import { jsonBody } from "../http/validation";
 import { log } from "../observability/log";
 import { platformHealth } from "./health";
+import { PlatformHealth } from "./health.schema";
 import { CreateApiKey, CreateTenant, UpdateTenant } from "./tenants.schema";
 import { createTenant, getTenant, updateTenant } from "./tenants";
 
-export const platformRoutes = new Hono<AppEnv>()
-  .use(async (c, next) => {
-    requirePlatformAdmin(c);
-    await next();
-  })
+const platform = router();
+// Chained methods return plain Hono types, so middleware is added before the typed chain starts.
+platform.use(async (c, next) => {
+  requirePlatformAdmin(c);
+  await next();
+});
+
+export const platformRoutes = platform
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/health",
+      tag: "Platform",
+      security: "session",
+      summary: "Which tenants can be served (database bound and migrated) and the warm pool",
+      responses: { 200: jsonResponse(PlatformHealth, "Health of every tenant and pool database") },
+    }),
+    async (c) => c.json(await platformHealth(c.env), 200),
+  )
   .get("/tenants/:id", async (c) => {
     const tenant = await getTenant(c.env, c.req.param("id"));
     if (!tenant) throw notFound("No such tenant");
@@ -66,5 +80,4 @@ export const platformRoutes = new Hono<AppEnv>()
       requestId: c.get("requestId"),
     });
     return c.json({ apiKey: created }, 201);
-  })
-  .get("/health", async (c) => c.json(await platformHealth(c.env)));
+  });
