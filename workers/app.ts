@@ -13,6 +13,8 @@ import { SECURITY_SCHEMES, router } from "./http/contract";
 import { AppError, errorBody, handleError } from "./http/errors";
 import { requestContext } from "./http/request-context";
 import { platformRoutes } from "./tenancy/platform.routes";
+import { platformTemplateRoutes } from "./templates/templates.routes";
+import { platformTenantRoutes } from "./tenants/tenants.routes";
 import { tenantRoutes } from "./tenancy/tenant.routes";
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -39,9 +41,11 @@ export const app = root
   .route("/twilio", messagingRoutes)
   .use("/api/*", authenticate)
   .route("/api/auth", authRoutes)
-  // The admin routers go first: /api/platform/tenants (list) and the tenant tier's access policy.
   .route("/api/platform", platformAdminRoutes)
   .route("/api/platform", platformRoutes)
+  .route("/api/platform", platformTenantRoutes)
+  .route("/api/platform", platformTemplateRoutes)
+  // Before tenantRoutes: the tenant admin router holds the tenant tier's access policy.
   .route("/api/tenants/:tenantId", tenantAdminRoutes)
   .route("/api", apiDocsRoutes)
   .route("/api", tenantRoutes)

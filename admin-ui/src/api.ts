@@ -15,7 +15,7 @@
  * `X-CSRF-Token` on every state-changing request. A non-2xx answer becomes an `ApiError`.
  */
 import { hc } from "hono/client";
-import type { ClientResponse } from "hono/client";
+import type { ClientResponse, InferRequestType } from "hono/client";
 import type { z } from "zod";
 import type { AgentConfigPatch } from "@worker-types/workers/agents/agent-config.schema";
 import type {
@@ -25,7 +25,6 @@ import type {
   CallerListQuery,
   LeadListQuery,
   TenantAuditQuery,
-  TenantListQuery,
   UsageQuery,
   UserListQuery,
 } from "@worker-types/workers/admin/admin.schema";
@@ -40,7 +39,6 @@ import type {
   LoginRequest,
 } from "@worker-types/workers/auth/auth.schema";
 import type { MoveLead } from "@worker-types/workers/leads/leads.schema";
-import type { CreateTenant } from "@worker-types/workers/tenancy/tenants.schema";
 
 export interface FieldIssue {
   path: string;
@@ -122,10 +120,9 @@ async function apiFetch(input: RequestInfo | URL, init?: RequestInit): Promise<R
 export const client = hc<AppType>("/", { fetch: apiFetch });
 
 /**
- * `/api/platform` is served by two routers (platformAdminRoutes first, then the foundation's
- * platformRoutes); both define `GET /tenants`, where the merged AppType holds the foundation's
- * shape while the admin router is the one that answers. Routes of the admin router are therefore
- * typed by that router itself.
+ * The routes of platformAdminRoutes not yet moved to their resources, typed by that router itself
+ * (it was the workaround for `GET /tenants` being defined twice; the tenants and templates now
+ * live in workers/tenants and workers/templates and are typed by AppType like any route).
  */
 const platformAdmin = hc<typeof platformAdminRoutes>("/api/platform", { fetch: apiFetch });
 
@@ -182,6 +179,14 @@ const platform = client.api.platform;
 const tenants = client.api.tenants[":tenantId"];
 const p = (tenantId: string) => ({ param: { tenantId } });
 
+/** The JSON body a contract route declares, as hc types it. */
+type JsonOf<F> = InferRequestType<F> extends { json: infer J } ? J : never;
+/** A contract route's query as the forms hold it: any field may be a string, or empty. */
+type FormQuery<F> =
+  InferRequestType<F> extends { query: infer Q }
+    ? { [K in keyof Q]?: Q[K] | string | number | null }
+    : never;
+
 export const api = {
   auth: {
     login: (body: In<typeof LoginRequest>) => data(auth.login.$post(withInput({}, { json: body }))),
@@ -195,28 +200,18 @@ export const api = {
       data(auth.invitations.accept.$post(withInput({}, { json: body }))),
   },
   platform: {
-    tenants: (query: QueryOf<typeof TenantListQuery>) =>
-      data(platformAdmin.tenants.$get(withInput({}, { query }))),
+    tenants: (query: FormQuery<typeof platform.tenants.$get>) =>
+      data(platform.tenants.$get({ query: cleanQuery(query) })),
     tenant: (id: string) => data(platform.tenants[":id"].$get({ param: { id } })),
-    createTenant: (body: In<typeof CreateTenant>) =>
-      data(platform.tenants.$post(withInput({}, { json: body }))),
-    suspend: (id: string) =>
-      data(platformAdmin.tenants[":id"].suspend.$post(withInput({ param: { id } }, { json: {} }))),
-    resume: (id: string) =>
-      data(platformAdmin.tenants[":id"].resume.$post(withInput({ param: { id } }, { json: {} }))),
+    createTenant: (body: JsonOf<typeof platform.tenants.$post>) =>
+      data(platform.tenants.$post({ json: body })),
+    suspend: (id: string) => data(platform.tenants[":id"].suspend.$post({ param: { id } })),
+    resume: (id: string) => data(platform.tenants[":id"].resume.$post({ param: { id } })),
     offboard: (id: string, confirmSlug: string) =>
-      data(
-        platformAdmin.tenants[":id"].offboard.$post(
-          withInput({ param: { id } }, { json: { confirmSlug } }),
-        ),
-      ),
+      data(platform.tenants[":id"].offboard.$post({ param: { id }, json: { confirmSlug } })),
     setTemplate: (id: string, template: string) =>
-      data(
-        platformAdmin.tenants[":id"].template.$put(
-          withInput({ param: { id } }, { json: { template } }),
-        ),
-      ),
-    templates: () => data(platformAdmin.templates.$get()),
+      data(platform.tenants[":id"].template.$put({ param: { id }, json: { template } })),
+    templates: () => data(platform.templates.$get()),
     invite: (id: string, body: In<typeof InviteMemberRequest>) =>
       data(
         platformAdmin.tenants[":id"].invitations.$post(

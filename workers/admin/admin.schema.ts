@@ -4,7 +4,6 @@ import { AgentConfigPatch } from "../agents/agent-config.schema";
 import { Email, InvitationRole } from "../auth/auth.schema";
 import { LeadStage } from "../leads/leads.schema";
 import { SecretName } from "../secrets/tenant-secrets";
-import { TemplateId } from "../tenancy/tenants.schema";
 
 const Limit = z.coerce.number().int().min(1).max(200).default(50);
 const Offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
@@ -25,24 +24,6 @@ export const Day = z
   .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "must be a real date");
 
 // ---- platform tier ----
-
-export const TenantListQuery = z
-  .object({
-    search: z.string().trim().max(100).optional(),
-    status: z.enum(["active", "suspended", "offboarded"]).optional(),
-    limit: Limit,
-    offset: Offset,
-  })
-  .strict();
-export type TenantListQuery = z.infer<typeof TenantListQuery>;
-
-export const OffboardRequest = z
-  .object({ confirmSlug: z.string().trim().min(1, "type the tenant's slug to confirm").max(40) })
-  .strict();
-export type OffboardRequest = z.infer<typeof OffboardRequest>;
-
-export const AssignTemplateRequest = z.object({ template: TemplateId }).strict();
-export type AssignTemplateRequest = z.infer<typeof AssignTemplateRequest>;
 
 export const UsageQuery = z
   .object({ from: Day.optional(), to: Day.optional() })

@@ -10,16 +10,7 @@ import {
 } from "../auth/auth.schema";
 import { registerRoute } from "../openapi/registry";
 import type { RouteDoc } from "../openapi/registry";
-import { CreateTenant, UpdateTenant } from "../tenancy/tenants.schema";
-import {
-  AssignTemplateRequest,
-  AuditQuery,
-  InviteMember,
-  OffboardRequest,
-  TenantListQuery,
-  UsageQuery,
-  UserListQuery,
-} from "./admin.schema";
+import { AuditQuery, InviteMember, UsageQuery, UserListQuery } from "./admin.schema";
 
 const Id = z.object({ id: z.string() });
 const Link = z.object({ link: z.string(), expiresAt: z.string() });
@@ -65,29 +56,6 @@ export function registerPlatformAdminDocs(): void {
     responses: { 200: { description: "Logged in; sets ns_session", schema: LoginResponse } },
   });
 
-  route("get", "/api/platform/tenants", "Tenants (search, status filter, paginate)", {
-    query: TenantListQuery,
-  });
-  route("post", "/api/platform/tenants", "Create a tenant", {
-    body: CreateTenant,
-    responses: { 201: { description: "Created" } },
-  });
-  route("get", "/api/platform/tenants/{id}", "One tenant", { params: Id });
-  route("patch", "/api/platform/tenants/{id}", "Change a tenant", {
-    params: Id,
-    body: UpdateTenant,
-  });
-  route("post", "/api/platform/tenants/{id}/suspend", "Suspend a tenant", { params: Id });
-  route("post", "/api/platform/tenants/{id}/resume", "Resume a suspended tenant", { params: Id });
-  route("post", "/api/platform/tenants/{id}/offboard", "Offboard a tenant (irreversible)", {
-    params: Id,
-    body: OffboardRequest,
-  });
-  route("put", "/api/platform/tenants/{id}/template", "Assign an industry template", {
-    params: Id,
-    body: AssignTemplateRequest,
-  });
-  route("get", "/api/platform/templates", "Industry templates");
   route("post", "/api/platform/tenants/{id}/invitations", "Invite a member (e.g. the owner)", {
     params: Id,
     body: InviteMember,

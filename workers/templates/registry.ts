@@ -11,6 +11,7 @@ import medicalDental from "./definitions/medical_dental_v1.json";
 import mortgage from "./definitions/mortgage_v1.json";
 import realEstate from "./definitions/real_estate_v1.json";
 import { TemplateDefinition } from "./template.schema";
+import type { TemplateSummary } from "./template.schema";
 
 /** The JSON files as shipped, before validation; tests check each one on its own. */
 export const RAW_TEMPLATE_DEFINITIONS: readonly unknown[] = [
@@ -24,13 +25,6 @@ export const RAW_TEMPLATE_DEFINITIONS: readonly unknown[] = [
 export const TEMPLATE_DEFINITIONS: readonly TemplateDefinition[] = RAW_TEMPLATE_DEFINITIONS.map(
   (raw) => TemplateDefinition.parse(raw),
 );
-
-export interface TemplateSummary {
-  id: string;
-  name: string;
-  version: number;
-  label: string;
-}
 
 export function templateId(name: string, version: number): string {
   return `${name}_v${version}`;

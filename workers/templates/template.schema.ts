@@ -186,3 +186,11 @@ export const TemplateDefinition = z
     });
   });
 export type TemplateDefinition = z.infer<typeof TemplateDefinition>;
+
+/** One template version as the operators' console lists it. */
+export const TemplateSummary = z
+  .object({ id: z.string(), name: z.string(), version: z.number().int(), label: z.string() })
+  .meta({ id: "TemplateSummary" });
+export type TemplateSummary = z.infer<typeof TemplateSummary>;
+
+export const TemplateList = z.object({ templates: z.array(TemplateSummary) });

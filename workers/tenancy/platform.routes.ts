@@ -1,16 +1,15 @@
-/** /api/platform/*: operators only. */
+/** /api/platform/*: operators only. The tenants themselves are workers/tenants/tenants.routes.ts. */
 import { createApiKey } from "../auth/api-keys";
 import { requirePlatformAdmin } from "../auth/middleware";
 import { audit } from "../audit/audit";
 import { platformDb } from "../db/handles";
 import { defineRoute, jsonResponse, router } from "../http/contract";
-import { AppError, notFound } from "../http/errors";
+import { notFound } from "../http/errors";
 import { jsonBody } from "../http/validation";
-import { log } from "../observability/log";
 import { platformHealth } from "./health";
 import { PlatformHealth } from "./health.schema";
-import { CreateApiKey, CreateTenant, UpdateTenant } from "./tenants.schema";
-import { createTenant, getTenant, updateTenant } from "./tenants";
+import { getTenant } from "../tenants/tenants";
+import { CreateApiKey } from "../tenants/tenants.schema";
 
 const platform = router();
 // Chained methods return plain Hono types, so middleware is added before the typed chain starts.
@@ -31,34 +30,6 @@ export const platformRoutes = platform
     }),
     async (c) => c.json(await platformHealth(c.env), 200),
   )
-  .get("/tenants/:id", async (c) => {
-    const tenant = await getTenant(c.env, c.req.param("id"));
-    if (!tenant) throw notFound("No such tenant");
-    return c.json({ tenant });
-  })
-  .post("/tenants", async (c) => {
-    const input = await jsonBody(c, CreateTenant);
-    const result = await createTenant(c.env, c.get("principal"), input, c.get("requestId"));
-    if (result instanceof AppError) throw result;
-    log("info", "tenant.created", {
-      requestId: c.get("requestId"),
-      tenantId: result.id,
-      binding: result.d1Binding,
-    });
-    return c.json({ tenant: result }, 201);
-  })
-  .patch("/tenants/:id", async (c) => {
-    const input = await jsonBody(c, UpdateTenant);
-    const result = await updateTenant(
-      c.env,
-      c.get("principal"),
-      c.req.param("id"),
-      input,
-      c.get("requestId"),
-    );
-    if (result instanceof AppError) throw result;
-    return c.json({ tenant: result });
-  })
   .post("/tenants/:id/api-keys", async (c) => {
     const input = await jsonBody(c, CreateApiKey);
     const tenantId = c.req.param("id");

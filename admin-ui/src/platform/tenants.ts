@@ -1,5 +1,5 @@
 /** Operators: the tenant list (search, create) and one tenant (status, template, owner invite, usage). */
-import { CreateTenant } from "../../../workers/tenancy/tenants.schema";
+import { CreateTenant } from "../../../workers/tenants/tenants.schema";
 import { api } from "../api";
 import type { Tenant } from "../api-types";
 import { barChart } from "../chart";

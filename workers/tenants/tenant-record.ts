@@ -1,20 +1,11 @@
 /** A tenant row as the rest of the code sees it: config parsed and validated. */
 import { AgentConfig } from "../agents/agent-config.schema";
 import type { tenants } from "../db/platform.schema";
+import type { TenantRecord } from "./tenants.schema";
 
 export type TenantRow = typeof tenants.$inferSelect;
 
-export interface TenantRecord {
-  id: string;
-  slug: string;
-  businessName: string;
-  status: TenantRow["status"];
-  template: { name: string; version: number };
-  agentConfig: AgentConfig;
-  d1Binding: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { TenantRecord };
 
 export function toTenantRecord(row: TenantRow): TenantRecord {
   return {
