@@ -7,7 +7,7 @@ import { TemplateList } from "./template.schema";
 const list = defineRoute({
   method: "get",
   path: "/templates",
-  tag: "Platform tenants",
+  tag: "Platform templates",
   security: "session",
   summary: "Industry templates, every version",
   middleware: requireOperator("platform.tenants.read"),

@@ -13,8 +13,8 @@ import type { Env } from "../env";
 import type { Role } from "../auth/principal";
 import type { VerifiedTwilioWebhook } from "../twilio/signature";
 import { isMigrated, tenantDatabase } from "./bindings";
-import type { TenantRecord } from "../tenants/tenant-record";
 import { toTenantRecord } from "../tenants/tenant-record";
+import type { TenantRecord } from "../tenants/tenants.schema";
 
 export interface TenantContext {
   readonly tenantId: string;

@@ -5,8 +5,6 @@ import type { TenantRecord } from "./tenants.schema";
 
 export type TenantRow = typeof tenants.$inferSelect;
 
-export type { TenantRecord };
-
 export function toTenantRecord(row: TenantRow): TenantRecord {
   return {
     id: row.id,

@@ -1,6 +1,8 @@
 /** /api/platform/tenants: the operators' view of every tenant and its lifecycle. */
+import type { Context } from "hono";
 import { requireOperator } from "../auth/platform-operator";
 import { platformDb } from "../db/handles";
+import type { AppEnv } from "../http/app-env";
 import { defineRoute, jsonBody, jsonResponse, router } from "../http/contract";
 import { unwrap } from "../http/error-status";
 import { log } from "../observability/log";
@@ -24,8 +26,6 @@ import {
   TenantListQuery,
   UpdateTenant,
 } from "./tenants.schema";
-import type { Context } from "hono";
-import type { AppEnv } from "../http/app-env";
 
 const tag = "Platform tenants";
 const read = requireOperator("platform.tenants.read");
