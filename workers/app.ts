@@ -6,6 +6,7 @@ import { tenantAdminRoutes } from "./admin/tenant-admin.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
 import { callRoutes } from "./calls/calls.routes";
+import { forgetRoutes } from "./memory/forget.routes";
 import { memoryRoutes } from "./memory/memory.routes";
 import { messagingRoutes } from "./messaging/messaging.routes";
 import { buildOpenApiDocument } from "./openapi/registry";
@@ -44,6 +45,8 @@ export const app = root
   .route("/api/platform", platformRoutes)
   .route("/api/tenants/:tenantId", tenantAdminRoutes)
   .route("/api", apiDocsRoutes)
+  .route("/api/tenant", forgetRoutes)
+  .route("/api/tenants/:tenantId", forgetRoutes)
   .route("/api", tenantRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))
   // The memory service's paths, kept as the phone orchestrator calls them (API key auth).

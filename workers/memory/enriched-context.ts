@@ -51,7 +51,7 @@ export const EnrichedContext = z.object({
   partial: z.boolean(),
   missing: z.array(ContextPart),
   tookMs: z.number(),
-});
+}).meta({ id: "EnrichedContext" });
 export type EnrichedContext = z.infer<typeof EnrichedContext>;
 
 interface CallerRowRaw {

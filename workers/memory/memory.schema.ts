@@ -73,7 +73,7 @@ export const MemoryView = z.object({
   supersededBy: z.number().int().nullable(),
   current: z.boolean(),
   createdAt: z.string(),
-});
+}).meta({ id: "Memory" });
 export type MemoryView = z.infer<typeof MemoryView>;
 
 export const RememberOutcome = z.enum(["added", "superseded", "duplicate"]);
@@ -85,7 +85,7 @@ export const MemoryHit = MemoryView.extend({
   /** 1-based rank in each leg that found it; null when that leg did not. */
   keywordRank: z.number().int().nullable(),
   vectorRank: z.number().int().nullable(),
-});
+}).meta({ id: "MemoryHit" });
 export type MemoryHit = z.infer<typeof MemoryHit>;
 
 export const SearchMemoriesInput = z.object({
