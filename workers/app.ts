@@ -1,13 +1,15 @@
 /** The Worker's HTTP surface: one chain, one error handler. */
 import { bodyLimit } from "hono/body-limit";
-import { apiDocsRoutes } from "./admin/api-docs.routes";
 import { platformAdminRoutes } from "./admin/platform-admin.routes";
 import { tenantAdminRoutes } from "./admin/tenant-admin.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
 import { callRoutes } from "./calls/calls.routes";
+import { forgetRoutes } from "./memory/forget.routes";
 import { memoryRoutes } from "./memory/memory.routes";
 import { messagingRoutes } from "./messaging/messaging.routes";
+import { healthRoutes } from "./observability/health.routes";
+import { docsPageRoutes } from "./openapi/docs-page.routes";
 import { buildOpenApiDocument } from "./openapi/registry";
 import { SECURITY_SCHEMES, router } from "./http/contract";
 import { AppError, errorBody, handleError } from "./http/errors";
@@ -36,7 +38,7 @@ export const app = root
   .notFound((c) =>
     c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404),
   )
-  .get("/health", (c) => c.json({ status: "ok", time: new Date().toISOString() }))
+  .route("/", healthRoutes)
   .route("/twilio", callRoutes)
   .route("/twilio", messagingRoutes)
   .use("/api/*", authenticate)
@@ -47,7 +49,9 @@ export const app = root
   .route("/api/platform", platformTemplateRoutes)
   // Before tenantRoutes: the tenant admin router holds the tenant tier's access policy.
   .route("/api/tenants/:tenantId", tenantAdminRoutes)
-  .route("/api", apiDocsRoutes)
+  .route("/api", docsPageRoutes)
+  .route("/api/tenant", forgetRoutes)
+  .route("/api/tenants/:tenantId", forgetRoutes)
   .route("/api", tenantRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))
   // The memory service's paths, kept as the phone orchestrator calls them (API key auth).

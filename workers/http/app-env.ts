@@ -1,6 +1,7 @@
 import type { Env } from "../env";
 import type { Principal } from "../auth/principal";
 import type { TenantContext } from "../tenancy/tenant-context";
+import type { VerifiedTwilioWebhook } from "../twilio/signature";
 
 /** Hono's typed environment: platform bindings plus what middleware resolved for this request. */
 export interface AppEnv {
@@ -9,5 +10,7 @@ export interface AppEnv {
     requestId: string;
     principal?: Principal;
     tenant?: TenantContext;
+    /** A Twilio webhook whose signature checked out (set by the webhook routes' middleware). */
+    twilioWebhook?: VerifiedTwilioWebhook;
   };
 }

@@ -19,39 +19,41 @@ const SUMMARY_LIMIT = 3;
 export const ContextPart = z.enum(["profile", "summaries", "memories", "personality"]);
 export type ContextPart = z.infer<typeof ContextPart>;
 
-export const EnrichedContext = z.object({
-  phone: z.string(),
-  /** False for a first-time caller: everything else is then empty, not an error. */
-  known: z.boolean(),
-  caller: z
-    .object({
-      id: z.string(),
-      firstName: z.string().nullable(),
-      lastName: z.string().nullable(),
-      profile: z.record(z.string(), z.unknown()),
-      profileTemplate: z.string().nullable(),
-      callCount: z.number().int(),
-      lastCallAt: z.string().nullable(),
-      since: z.string(),
-    })
-    .nullable(),
-  bio: z.string(),
-  recentSummaries: z.array(
-    z.object({
-      callSid: z.string(),
-      summary: z.string(),
-      sentiment: z.string().nullable(),
-      method: z.string(),
-      at: z.string(),
-    }),
-  ),
-  openItems: z.array(z.object({ key: z.string(), text: z.string(), since: z.string() })),
-  memories: z.array(MemoryView),
-  personality: z.record(z.string(), z.object({ average: z.number(), samples: z.number().int() })),
-  partial: z.boolean(),
-  missing: z.array(ContextPart),
-  tookMs: z.number(),
-});
+export const EnrichedContext = z
+  .object({
+    phone: z.string(),
+    /** False for a first-time caller: everything else is then empty, not an error. */
+    known: z.boolean(),
+    caller: z
+      .object({
+        id: z.string(),
+        firstName: z.string().nullable(),
+        lastName: z.string().nullable(),
+        profile: z.record(z.string(), z.unknown()),
+        profileTemplate: z.string().nullable(),
+        callCount: z.number().int(),
+        lastCallAt: z.string().nullable(),
+        since: z.string(),
+      })
+      .nullable(),
+    bio: z.string(),
+    recentSummaries: z.array(
+      z.object({
+        callSid: z.string(),
+        summary: z.string(),
+        sentiment: z.string().nullable(),
+        method: z.string(),
+        at: z.string(),
+      }),
+    ),
+    openItems: z.array(z.object({ key: z.string(), text: z.string(), since: z.string() })),
+    memories: z.array(MemoryView),
+    personality: z.record(z.string(), z.object({ average: z.number(), samples: z.number().int() })),
+    partial: z.boolean(),
+    missing: z.array(ContextPart),
+    tookMs: z.number(),
+  })
+  .meta({ id: "EnrichedContext" });
 export type EnrichedContext = z.infer<typeof EnrichedContext>;
 
 interface CallerRowRaw {

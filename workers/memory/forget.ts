@@ -13,10 +13,17 @@
  */
 import { z } from "zod";
 import type { CallSession } from "../../durable-objects/call-session/call-session.do";
+import type { Principal } from "../auth/principal";
+import { audit } from "../audit/audit";
 import { findCallerByPhone } from "../callers/callers";
-import { AppError } from "../http/errors";
+import { platformDb } from "../db/handles";
+import type { Env } from "../env";
+import { sha256Hex } from "../lib/crypto";
+import type { Result } from "../lib/result";
+import { fail, ok } from "../lib/result";
 import type { TenantContext } from "../tenancy/tenant-context";
 import type { TwilioRestClient } from "../twilio/rest";
+import { twilioRestFor } from "../twilio/rest";
 import { memoryServices } from "./services";
 
 export const ErasedCounts = z.object({
@@ -81,7 +88,7 @@ async function forgetOutside(
   phone: string,
   callerId: string,
   outside: ForgetOutside,
-): Promise<{ callObjects: number; recordings: number } | AppError> {
+): Promise<Result<{ callObjects: number; recordings: number }>> {
   const callsOf = "(SELECT call_sid FROM calls WHERE caller_id = ?1 OR from_number = ?2)";
   const [calls, recorded] = await ctx.d1.batch<{ call_sid?: string; recording_url?: string }>([
     ctx.d1.prepare(`SELECT call_sid FROM calls WHERE call_sid IN ${callsOf}`).bind(callerId, phone),
@@ -102,8 +109,7 @@ async function forgetOutside(
     for (const sid of sids) {
       const result = await twilio.deleteRecording(sid);
       if (!result.ok)
-        return new AppError(
-          502,
+        return fail(
           "twilio_failed",
           "Twilio did not delete a voicemail recording, so nothing was forgotten yet; try again",
         );
@@ -122,21 +128,21 @@ async function forgetOutside(
     );
     callObjects = answers.filter((a) => a.held && a.cleared).length;
   }
-  return { callObjects, recordings };
+  return ok({ callObjects, recordings });
 }
 
 export async function forgetCaller(
   ctx: TenantContext,
   phone: string,
   outside: ForgetOutside = {},
-): Promise<ForgetReceipt | AppError> {
+): Promise<Result<ForgetReceipt>> {
   const erasedAt = new Date().toISOString();
   const caller = await findCallerByPhone(ctx, phone);
   // Calls can exist without a caller row (a call that failed before the caller was created).
   const callsOf = "(SELECT call_sid FROM calls WHERE caller_id = ?1 OR from_number = ?2)";
   const callerId = caller?.id ?? "";
   const away = await forgetOutside(ctx, phone, callerId, outside);
-  if (away instanceof AppError) return away;
+  if (!away.ok) return away;
   const vectors = caller ? await memoryServices(ctx).vectors.deleteByCaller(caller.id) : 0;
 
   const steps: [keyof ErasedCounts | null, string][] = [
@@ -173,10 +179,54 @@ export async function forgetCaller(
         : ctx.d1.prepare(sql).bind(callerId),
     ),
   ]);
-  const erased: ErasedCounts = { ...zero, ...away, vectors };
+  const erased: ErasedCounts = { ...zero, ...away.value, vectors };
   steps.forEach(([name], i) => {
     if (name && name !== "memories") erased[name] += results[i]?.meta.changes ?? 0;
   });
   erased.memories = counted?.results[0]?.n ?? 0;
-  return { phone, known: caller !== null, erased, erasedAt };
+  return ok({ phone, known: caller !== null, erased, erasedAt });
+}
+
+/** Who asked for a caller to be forgotten, for the audit log. */
+export interface ForgetRequest {
+  phone: string;
+  principal: Principal | undefined;
+  requestId: string;
+}
+
+/**
+ * Forgets a caller and records that it happened. The audit row lives in the platform database,
+ * which cannot share a batch with the tenant database's erasure: it is written right after.
+ */
+export async function forgetCallerOnRecord(
+  env: Env,
+  ctx: TenantContext,
+  request: ForgetRequest,
+): Promise<Result<ForgetReceipt>> {
+  const receipt = await forgetCaller(ctx, request.phone, {
+    callSessions: env.CALL_SESSION,
+    twilio: () => twilioRestFor(env, ctx.tenantId),
+  });
+  if (!receipt.ok) return receipt;
+  await audit(platformDb(env.PLATFORM_DB), request.principal, {
+    action: "caller.forgotten",
+    tenantId: ctx.tenantId,
+    // The number itself is not kept: a forgotten caller must not live on in the audit log.
+    target: `caller:${(await sha256Hex(`${ctx.tenantId}:${request.phone}`)).slice(0, 16)}`,
+    detail: { ...receipt.value.erased },
+    requestId: request.requestId,
+  });
+  return receipt;
+}
+
+/** Members who may forget a caller from the admin app: owners and admins (and API keys). */
+export function mayForgetCallers(ctx: TenantContext): Result<null> {
+  if (
+    ctx.via === "user" &&
+    ctx.role !== "owner" &&
+    ctx.role !== "admin" &&
+    ctx.role !== "platform_admin"
+  )
+    return fail("forbidden", "Only owners and admins may forget a caller");
+  return ok(null);
 }

@@ -183,6 +183,14 @@ export const ProcessCallResponse = z.object({
   result: PostCallOutcome,
 });
 
+/** A run still going when the wait ended (a step waits for its retry): no result yet. */
+export const ProcessCallAccepted = z.object({
+  customer_id: z.string(),
+  call_sid: z.string(),
+  run_id: z.string(),
+  result: z.null(),
+});
+
 export const PhoneParam = z.object({ phone: z.string().describe("Caller phone (URL-encoded)") });
 
 export const ProfileQuery = z.strictObject({ customer_id: CustomerId });
@@ -204,8 +212,10 @@ export const ProfileResponse = z.object({
 
 export const ForgetBody = z.strictObject({ customer_id: CustomerId, user_id: UserId });
 
-export const ForgetResponse = z.object({
-  customer_id: z.string(),
-  user_id: z.string(),
-  receipt: ForgetReceipt,
-});
+export const ForgetResponse = z
+  .object({
+    customer_id: z.string(),
+    user_id: z.string(),
+    receipt: ForgetReceipt,
+  })
+  .meta({ id: "ForgetResponse" });

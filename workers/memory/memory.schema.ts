@@ -58,22 +58,24 @@ export const RememberFactInput = z.object({
 export type RememberFactInput = z.input<typeof RememberFactInput>;
 
 /** One memory as the API and the agent see it. */
-export const MemoryView = z.object({
-  id: z.number().int(),
-  callerId: z.string(),
-  type: z.string(),
-  key: z.string(),
-  value: z.string(),
-  source: z.object({ callSid: z.string().nullable(), turn: z.number().int().nullable() }),
-  confidence: z.number(),
-  observedAt: z.string(),
-  validFrom: z.string(),
-  /** Null while the fact is current; when it was superseded or closed otherwise. */
-  validTo: z.string().nullable(),
-  supersededBy: z.number().int().nullable(),
-  current: z.boolean(),
-  createdAt: z.string(),
-});
+export const MemoryView = z
+  .object({
+    id: z.number().int(),
+    callerId: z.string(),
+    type: z.string(),
+    key: z.string(),
+    value: z.string(),
+    source: z.object({ callSid: z.string().nullable(), turn: z.number().int().nullable() }),
+    confidence: z.number(),
+    observedAt: z.string(),
+    validFrom: z.string(),
+    /** Null while the fact is current; when it was superseded or closed otherwise. */
+    validTo: z.string().nullable(),
+    supersededBy: z.number().int().nullable(),
+    current: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: "Memory" });
 export type MemoryView = z.infer<typeof MemoryView>;
 
 export const RememberOutcome = z.enum(["added", "superseded", "duplicate"]);
@@ -85,7 +87,7 @@ export const MemoryHit = MemoryView.extend({
   /** 1-based rank in each leg that found it; null when that leg did not. */
   keywordRank: z.number().int().nullable(),
   vectorRank: z.number().int().nullable(),
-});
+}).meta({ id: "MemoryHit" });
 export type MemoryHit = z.infer<typeof MemoryHit>;
 
 export const SearchMemoriesInput = z.object({

@@ -10,7 +10,6 @@ import type { AppEnv } from "../http/app-env";
 import { badRequest, notFound } from "../http/errors";
 import { queryWith } from "../http/validation";
 import { normalizePhone } from "../lib/phone";
-import { forgetForTenantAdmin } from "../memory/memory.routes";
 import type { TenantContext } from "./tenant-context";
 import { tenantForRequest } from "./request-tenant";
 
@@ -64,9 +63,7 @@ const tenantScoped = new Hono<AppEnv>()
     const caller = await findCallerByPhone(tenantOf(c), phone);
     if (!caller) throw notFound("No caller with that number");
     return c.json({ caller });
-  })
-  // Erases everything of one caller in this tenant (owners/admins; API keys too). Receipt of counts.
-  .post("/callers/:phone/forget", async (c) => c.json(await forgetForTenantAdmin(c, tenantOf(c))));
+  });
 
 export const tenantRoutes = new Hono<AppEnv>()
   .route("/tenant", tenantScoped)

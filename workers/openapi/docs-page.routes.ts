@@ -3,8 +3,8 @@
  * framework: the deployment works offline). Lists every path and method, its parameters and
  * its request and response schemas.
  */
-import { Hono } from "hono";
-import type { AppEnv } from "../http/app-env";
+import { z } from "zod";
+import { defineRoute, router } from "../http/contract";
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -40,6 +40,13 @@ const PAGE = `<!doctype html>
     return node;
   }
   function json(value) { return el("pre", {}, [JSON.stringify(value, null, 2)]); }
+  // JSON bodies, and Twilio's forms, TwiML and this page: each media type with its schema.
+  function content(byType, into) {
+    Object.keys(byType || {}).forEach(function (type) {
+      into.push(el("p", {}, [el("code", {}, [type])]));
+      if (byType[type].schema) into.push(json(byType[type].schema));
+    });
+  }
   function render(doc, filter) {
     out.textContent = "";
     var groups = {};
@@ -65,12 +72,12 @@ const PAGE = `<!doctype html>
         }
         if (op.requestBody) {
           body.push(el("h3", {}, ["Request body"]));
-          body.push(json(op.requestBody.content["application/json"].schema));
+          content(op.requestBody.content, body);
         }
         Object.keys(op.responses || {}).forEach(function (status) {
           var r = op.responses[status];
           body.push(el("h3", {}, ["Response " + status + ": " + r.description]));
-          if (r.content) body.push(json(r.content["application/json"].schema));
+          content(r.content, body);
         });
         var cls = "m " + entry.method;
         out.append(el("details", {}, [
@@ -93,10 +100,22 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-export const apiDocsRoutes = new Hono<AppEnv>().get("/docs", (c) => {
-  c.header(
-    "Content-Security-Policy",
-    "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
-  );
-  return c.html(PAGE);
-});
+export const docsPageRoutes = router().openapi(
+  defineRoute({
+    method: "get",
+    path: "/docs",
+    tag: "Docs",
+    security: "none",
+    summary: "This API's reference: a page that renders /api/openapi.json",
+    responses: {
+      200: { description: "The page", content: { "text/html": { schema: z.string() } } },
+    },
+  }),
+  (c) => {
+    c.header(
+      "Content-Security-Policy",
+      "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
+    );
+    return c.html(PAGE, 200);
+  },
+);
