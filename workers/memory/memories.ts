@@ -4,7 +4,10 @@
  * row), so "replaced the Camry with a RAV4" keeps both. Exact and near-duplicate facts are
  * recognised and not stored twice. Every new fact is embedded for the vector leg of search.
  */
+import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import { findCallerByPhone, findOrCreateCaller } from "../callers/callers";
+import { memories } from "../db/tenant.schema";
 import { log } from "../observability/log";
 import type { TenantContext } from "../tenancy/tenant-context";
 import { contentTokens, memoryText } from "./embedder";
@@ -12,41 +15,34 @@ import type { MemoryView, RememberOutcome } from "./memory.schema";
 import { MemoryType, RememberFactInput } from "./memory.schema";
 import { memoryServices } from "./services";
 
-export interface MemoryRow {
-  id: number;
-  caller_id: string;
-  type: string;
-  key: string;
-  value: string;
-  source_call_sid: string | null;
-  source_turn: number | null;
-  confidence: number;
-  observed_at: string;
-  valid_from: string;
-  valid_to: string | null;
-  superseded_by: number | null;
-  created_at: string;
-}
+/** A memory row as drizzle reads it. */
+export type MemoryRow = typeof memories.$inferSelect;
 
+/**
+ * The columns of `memories m` named as `MemoryRow`'s fields, for the raw FTS5 statements of
+ * search.ts (drizzle cannot join a virtual table).
+ */
 export const MEMORY_COLUMNS =
-  "m.id, m.caller_id, m.type, m.key, m.value, m.source_call_sid, m.source_turn, m.confidence, " +
-  "m.observed_at, m.valid_from, m.valid_to, m.superseded_by, m.created_at";
+  'm.id, m.caller_id AS "callerId", m.type, m.key, m.value, m.source_call_sid AS "sourceCallSid", ' +
+  'm.source_turn AS "sourceTurn", m.confidence, m.observed_at AS "observedAt", ' +
+  'm.valid_from AS "validFrom", m.valid_to AS "validTo", m.superseded_by AS "supersededBy", ' +
+  'm.created_at AS "createdAt"';
 
 export function toMemoryView(row: MemoryRow): MemoryView {
   return {
     id: row.id,
-    callerId: row.caller_id,
+    callerId: row.callerId,
     type: row.type,
     key: row.key,
     value: row.value,
-    source: { callSid: row.source_call_sid, turn: row.source_turn },
+    source: { callSid: row.sourceCallSid, turn: row.sourceTurn },
     confidence: row.confidence,
-    observedAt: row.observed_at,
-    validFrom: row.valid_from,
-    validTo: row.valid_to,
-    supersededBy: row.superseded_by,
-    current: row.valid_to === null,
-    createdAt: row.created_at,
+    observedAt: row.observedAt,
+    validFrom: row.validFrom,
+    validTo: row.validTo,
+    supersededBy: row.supersededBy,
+    current: row.validTo === null,
+    createdAt: row.createdAt,
   };
 }
 
@@ -84,26 +80,12 @@ export function isNearDuplicate(newValue: string, oldValue: string): boolean {
   return shared / union >= 0.8 || shared === setA.size;
 }
 
-async function currentOfType(
-  ctx: TenantContext,
-  callerId: string,
-  type: string,
-): Promise<MemoryRow[]> {
-  const rows = await ctx.d1
-    .prepare(
-      `SELECT ${MEMORY_COLUMNS} FROM memories m
-       WHERE m.caller_id = ? AND m.type = ? AND m.valid_to IS NULL ORDER BY m.id`,
-    )
-    .bind(callerId, type)
-    .all<MemoryRow>();
-  return rows.results;
-}
-
-async function memoryById(ctx: TenantContext, id: number): Promise<MemoryRow | null> {
-  return ctx.d1
-    .prepare(`SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.id = ?`)
-    .bind(id)
-    .first<MemoryRow>();
+function currentOfType(ctx: TenantContext, callerId: string, type: string): Promise<MemoryRow[]> {
+  return ctx.db
+    .select()
+    .from(memories)
+    .where(and(eq(memories.callerId, callerId), eq(memories.type, type), isNull(memories.validTo)))
+    .orderBy(asc(memories.id));
 }
 
 /** Embeds and upserts memory vectors; a failure is logged, and search backfills later. */
@@ -115,9 +97,7 @@ export async function embedMemories(ctx: TenantContext, rows: MemoryRow[]): Prom
     await vectors.upsert(
       rows.flatMap((row, i) => {
         const values = embeddings[i];
-        return values
-          ? [{ memoryId: row.id, callerId: row.caller_id, type: row.type, values }]
-          : [];
+        return values ? [{ memoryId: row.id, callerId: row.callerId, type: row.type, values }] : [];
       }),
     );
     return rows.length;
@@ -139,13 +119,8 @@ export async function ensureVectors(
 ): Promise<number> {
   const ids = await memoryServices(ctx).vectors.missing(callerId, limit);
   if (ids.length === 0) return 0;
-  const rows = await ctx.d1
-    .prepare(
-      `SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.id IN (${ids.map(() => "?").join(",")})`,
-    )
-    .bind(...ids)
-    .all<MemoryRow>();
-  return embedMemories(ctx, rows.results);
+  const rows = await ctx.db.select().from(memories).where(inArray(memories.id, ids));
+  return embedMemories(ctx, rows);
 }
 
 export interface RememberResult {
@@ -188,49 +163,53 @@ export async function rememberFact(
     : new Date().toISOString();
   const sameKey = current.filter((m) => m.key === fact.key);
   // A fact observed before the current one (a late, retried job) becomes history at once.
-  const newer = sameKey.find((m) => m.valid_from > observedAt);
-  const insert = ctx.d1
-    .prepare(
-      `INSERT INTO memories (caller_id, type, key, value, source_call_sid, source_turn, confidence,
-         observed_at, valid_from, valid_to, superseded_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    )
-    .bind(
-      caller.id,
-      fact.type,
-      fact.key,
-      fact.value,
-      fact.source?.callSid ?? null,
-      fact.source?.turn ?? null,
-      fact.confidence ?? 1,
+  const newer = sameKey.find((m) => m.validFrom > observedAt);
+  const insert = ctx.db
+    .insert(memories)
+    .values({
+      callerId: caller.id,
+      type: fact.type,
+      key: fact.key,
+      value: fact.value,
+      sourceCallSid: fact.source?.callSid ?? null,
+      sourceTurn: fact.source?.turn ?? null,
+      confidence: fact.confidence ?? 1,
       observedAt,
-      observedAt,
-      newer ? newer.valid_from : null,
-      newer ? newer.id : null,
-    );
-  const statements = [insert];
-  if (!newer && sameKey.length > 0) {
+      validFrom: observedAt,
+      validTo: newer ? newer.validFrom : null,
+      supersededBy: newer ? newer.id : null,
+    })
+    .returning();
+  const supersedes = !newer && sameKey.length > 0;
+  let row: MemoryRow | undefined;
+  if (supersedes) {
     // One transaction: the new row and the retirement of the old ones land together.
-    statements.push(
-      ctx.d1
-        .prepare(
-          `UPDATE memories SET valid_to = ?, superseded_by = (
-             SELECT id FROM memories WHERE caller_id = ? AND type = ? AND key = ? AND valid_to IS NULL
-             ORDER BY id DESC LIMIT 1)
-           WHERE id IN (${sameKey.map(() => "?").join(",")}) AND valid_to IS NULL`,
-        )
-        .bind(observedAt, caller.id, fact.type, fact.key, ...sameKey.map((m) => m.id)),
-    );
+    const [inserted] = await ctx.db.batch([
+      insert,
+      ctx.db
+        .update(memories)
+        .set({
+          validTo: observedAt,
+          supersededBy: sql`(SELECT id FROM memories WHERE caller_id = ${caller.id} AND type = ${fact.type}
+            AND key = ${fact.key} AND valid_to IS NULL ORDER BY id DESC LIMIT 1)`,
+        })
+        .where(
+          and(
+            inArray(
+              memories.id,
+              sameKey.map((m) => m.id),
+            ),
+            isNull(memories.validTo),
+          ),
+        ),
+    ]);
+    row = inserted[0];
+  } else {
+    row = (await insert)[0];
   }
-  const [inserted] = await ctx.d1.batch<{ id: number }>(statements);
-  const id = inserted?.results[0]?.id;
-  const row = id === undefined ? null : await memoryById(ctx, id);
   if (!row) throw new Error("memory row missing right after insert");
   await embedMemories(ctx, [row]);
-  return {
-    memory: toMemoryView(row),
-    outcome: !newer && sameKey.length > 0 ? "superseded" : "added",
-  };
+  return { memory: toMemoryView(row), outcome: supersedes ? "superseded" : "added" };
 }
 
 /** Closes current facts without a successor (an open item that was resolved). Kept as history. */
@@ -244,11 +223,17 @@ export async function closeFacts(
   if (!caller || facts.length === 0) return 0;
   let closed = 0;
   for (const fact of facts) {
-    const res = await ctx.d1
-      .prepare(
-        "UPDATE memories SET valid_to = ? WHERE caller_id = ? AND type = ? AND key = ? AND valid_to IS NULL",
+    const res = await ctx.db
+      .update(memories)
+      .set({ validTo: at })
+      .where(
+        and(
+          eq(memories.callerId, caller.id),
+          eq(memories.type, fact.type),
+          eq(memories.key, fact.key),
+          isNull(memories.validTo),
+        ),
       )
-      .bind(at, caller.id, fact.type, fact.key)
       .run();
     closed += res.meta.changes;
   }
@@ -268,28 +253,24 @@ export async function listMemories(
   ctx: TenantContext,
   options: ListMemoriesOptions,
 ): Promise<MemoryView[]> {
-  const where: string[] = [];
-  const binds: (string | number)[] = [];
+  const where: SQL[] = [];
   if (options.phone) {
     const caller = await findCallerByPhone(ctx, options.phone);
     if (!caller) return [];
-    where.push("m.caller_id = ?");
-    binds.push(caller.id);
+    where.push(eq(memories.callerId, caller.id));
   }
-  if (!options.includeHistory) where.push("m.valid_to IS NULL");
+  if (!options.includeHistory) where.push(isNull(memories.validTo));
   if (options.types && options.types.length > 0) {
     const types = options.types.filter((t) => MemoryType.safeParse(t).success);
     if (types.length === 0) return [];
-    where.push(`m.type IN (${types.map(() => "?").join(",")})`);
-    binds.push(...types);
+    where.push(inArray(memories.type, types));
   }
-  const rows = await ctx.d1
-    .prepare(
-      `SELECT ${MEMORY_COLUMNS} FROM memories m
-       ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
-       ORDER BY m.valid_from DESC, m.id DESC LIMIT ? OFFSET ?`,
-    )
-    .bind(...binds, options.limit, options.offset ?? 0)
-    .all<MemoryRow>();
-  return rows.results.map(toMemoryView);
+  const rows = await ctx.db
+    .select()
+    .from(memories)
+    .where(and(...where))
+    .orderBy(desc(memories.validFrom), desc(memories.id))
+    .limit(options.limit)
+    .offset(options.offset ?? 0);
+  return rows.map(toMemoryView);
 }
