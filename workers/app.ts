@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { apiDocsRoutes } from "./admin/api-docs.routes";
 import { platformAdminRoutes } from "./admin/platform-admin.routes";
 import { tenantAdminRoutes } from "./admin/tenant-admin.routes";
+import { tenantAgentRoutes } from "./agents/agents.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
 import { callRoutes } from "./calls/calls.routes";
@@ -13,6 +14,7 @@ import { SECURITY_SCHEMES, router } from "./http/contract";
 import { AppError, errorBody, handleError } from "./http/errors";
 import { requestContext } from "./http/request-context";
 import { platformRoutes } from "./tenancy/platform.routes";
+import { tenantAccess } from "./tenancy/tenant-access";
 import { tenantRoutes } from "./tenancy/tenant.routes";
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -42,7 +44,11 @@ export const app = root
   // The admin routers go first: /api/platform/tenants (list) and the tenant tier's access policy.
   .route("/api/platform", platformAdminRoutes)
   .route("/api/platform", platformRoutes)
+  // The tenant tier's one door (membership or key, support view): every tenant router is behind it.
+  .use("/api/tenants/:tenantId/*", tenantAccess)
+  .use("/api/tenant/*", tenantAccess)
   .route("/api/tenants/:tenantId", tenantAdminRoutes)
+  .route("/api/tenants/:tenantId", tenantAgentRoutes)
   .route("/api", apiDocsRoutes)
   .route("/api", tenantRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))

@@ -17,9 +17,7 @@
 import { hc } from "hono/client";
 import type { ClientResponse } from "hono/client";
 import type { z } from "zod";
-import type { AgentConfigPatch } from "@worker-types/workers/agents/agent-config.schema";
 import type {
-  AgentPreviewRequest,
   AuditQuery,
   CallListQuery,
   CallerListQuery,
@@ -172,6 +170,12 @@ function withInput<A extends object>(args: A, input: { query?: object; json?: un
 }
 
 type In<T extends z.ZodType> = z.input<T>;
+/** The JSON body a contract route declares, as hc types it. */
+type Json<F> = F extends (args: infer A, ...rest: never[]) => unknown
+  ? A extends { json: infer B }
+    ? B
+    : never
+  : never;
 /** Query inputs as the forms hold them (the schemas coerce strings to numbers). */
 type QueryOf<T extends z.ZodType> = { [K in keyof In<T>]?: In<T>[K] | string | number | null };
 
@@ -244,10 +248,10 @@ export const api = {
   tenant: {
     get: (id: string) => data(tenants.$get(p(id))),
     agent: (id: string) => data(tenants.agent.$get(p(id))),
-    updateAgent: (id: string, patch: In<typeof AgentConfigPatch>) =>
-      data(tenants.agent.$patch(withInput(p(id), { json: patch }))),
-    preview: (id: string, body: In<typeof AgentPreviewRequest>) =>
-      data(tenants.agent.preview.$post(withInput(p(id), { json: body }))),
+    updateAgent: (id: string, patch: Json<typeof tenants.agent.$patch>) =>
+      data(tenants.agent.$patch({ ...p(id), json: patch })),
+    preview: (id: string, body: Json<typeof tenants.agent.preview.$post>) =>
+      data(tenants.agent.preview.$post({ ...p(id), json: body })),
     calls: (id: string, query: QueryOf<typeof CallListQuery>) =>
       data(tenants.calls.$get(withInput(p(id), { query }))),
     call: (id: string, callSid: string) =>

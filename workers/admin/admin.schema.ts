@@ -1,6 +1,5 @@
 /** Request schemas of the admin API (both tiers). Each schema and its type share a name. */
 import { z } from "zod";
-import { AgentConfigPatch } from "../agents/agent-config.schema";
 import { Email, InvitationRole } from "../auth/auth.schema";
 import { LeadStage } from "../leads/leads.schema";
 import { SecretName } from "../secrets/tenant-secrets";
@@ -84,14 +83,6 @@ export const UserListQuery = z
 export type UserListQuery = z.infer<typeof UserListQuery>;
 
 // ---- tenant tier ----
-
-export const AgentPreviewRequest = z
-  .object({
-    agentConfig: AgentConfigPatch.optional(),
-    callerFirstName: z.string().trim().max(60).nullable().optional(),
-  })
-  .strict();
-export type AgentPreviewRequest = z.infer<typeof AgentPreviewRequest>;
 
 export const CallListQuery = z
   .object({

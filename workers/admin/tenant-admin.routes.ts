@@ -1,10 +1,9 @@
 /**
- * The tenant tier of the admin API, mounted at `/api/tenants/:tenantId` beside the foundation's
- * tenant routes. Access policy (membership, support view, permission matrix): access.ts.
+ * The tenant tier of the admin API, mounted at `/api/tenants/:tenantId` behind the tenant door
+ * (membership, support view, permission matrix: tenancy/tenant-access.ts).
  * Every write is audit-logged; see docs/ADMIN_API.md for the shapes.
  */
 import { Hono } from "hono";
-import { AgentConfigPatch } from "../agents/agent-config.schema";
 import { createApiKey } from "../auth/api-keys";
 import { acceptLink, issueLink, pendingInvitations, revokeInvitation } from "../auth/invitations";
 import { mayGrant } from "../auth/link-policy";
@@ -21,9 +20,8 @@ import { normalizePhone } from "../lib/phone";
 import { deleteTenantSecret, listTenantSecrets, setTenantSecret } from "../secrets/tenant-secrets";
 import { applyProfilePatch } from "../templates/profile";
 import { getTemplate } from "../templates/registry";
-import { actorLabel, authorize, tenantAccess } from "./access";
+import { actorLabel, authorize } from "../tenancy/tenant-access";
 import {
-  AgentPreviewRequest,
   CallListQuery,
   CallerProfilePatch,
   ChangeRole,
@@ -34,13 +32,6 @@ import {
   SetSecretRequest,
   TenantAuditQuery,
 } from "./admin.schema";
-import {
-  agentOptions,
-  patchedConfig,
-  previewAgent,
-  sliderGroups,
-  updateAgentSettings,
-} from "./agent-settings";
 import { listApiKeys, revokeApiKey } from "./api-keys";
 import { queryAuditLog } from "./audit-log";
 import { getCallDetail, listCalls } from "./call-log";
@@ -64,41 +55,6 @@ function secretName(raw: string) {
 }
 
 export const tenantAdminRoutes = new Hono<AppEnv>()
-  .use(tenantAccess)
-
-  // ---- agent settings ----
-  .get("/agent", (c) => {
-    const { ctx } = authorize(c, "agent.read");
-    return c.json({ agentConfig: ctx.config });
-  })
-  .patch("/agent", async (c) => {
-    const { ctx } = authorize(c, "agent.update");
-    const patch = await jsonBody(c, AgentConfigPatch);
-    const result = await updateAgentSettings(
-      c.env,
-      c.get("principal"),
-      ctx,
-      patch,
-      c.get("requestId"),
-    );
-    if (result instanceof AppError) throw result;
-    return c.json({ agentConfig: result });
-  })
-  .post("/agent/preview", async (c) => {
-    const { ctx } = authorize(c, "agent.read");
-    const body = await jsonBody(c, AgentPreviewRequest);
-    const config = patchedConfig(ctx.config, body.agentConfig ?? {});
-    if (config instanceof AppError) throw config;
-    return c.json(previewAgent(ctx, config, body.callerFirstName ?? null));
-  })
-  .get("/agent/sliders", (c) => {
-    const { ctx } = authorize(c, "agent.read");
-    return c.json(sliderGroups(ctx.config));
-  })
-  .get("/agent/options", (c) => {
-    authorize(c, "agent.read");
-    return c.json(agentOptions());
-  })
 
   // ---- calls ----
   .get("/calls", async (c) => {

@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import type { ActorRole } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import type { TenantContext } from "../tenancy/tenant-context";
 
@@ -9,5 +10,7 @@ export interface AppEnv {
     requestId: string;
     principal?: Principal;
     tenant?: TenantContext;
+    /** The role `permit` (tenancy/tenant-access.ts) checked for this request's tenant. */
+    tenantRole?: ActorRole;
   };
 }

@@ -12,7 +12,6 @@ import { queryWith } from "../http/validation";
 import { normalizePhone } from "../lib/phone";
 import { forgetForTenantAdmin } from "../memory/memory.routes";
 import type { TenantContext } from "./tenant-context";
-import { tenantForRequest } from "./request-tenant";
 
 /** The tenant resolved for this request by the middleware below. */
 export function tenantOf(c: Context<AppEnv>): TenantContext {
@@ -30,12 +29,8 @@ const ListCallersQuery = z
   })
   .strict();
 
+// The tenant door (tenant-access.ts, mounted in app.ts for both prefixes) resolved the tenant.
 const tenantScoped = new Hono<AppEnv>()
-  .use(async (c, next) => {
-    const ctx = await tenantForRequest(c, { tenantIdFromPath: c.req.param("tenantId") });
-    c.set("tenant", ctx);
-    await next();
-  })
   .get("/", (c) => {
     const { tenant } = tenantOf(c);
     return c.json({
