@@ -6,6 +6,7 @@ import { tenantAdminRoutes } from "./admin/tenant-admin.routes";
 import { tenantAgentRoutes } from "./agents/agents.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
+import { tenantCallLogRoutes } from "./calls/call-log.routes";
 import { callRoutes } from "./calls/calls.routes";
 import { memoryRoutes } from "./memory/memory.routes";
 import { messagingRoutes } from "./messaging/messaging.routes";
@@ -49,6 +50,7 @@ export const app = root
   .use("/api/tenant/*", tenantAccess)
   .route("/api/tenants/:tenantId", tenantAdminRoutes)
   .route("/api/tenants/:tenantId", tenantAgentRoutes)
+  .route("/api/tenants/:tenantId", tenantCallLogRoutes)
   .route("/api", apiDocsRoutes)
   .route("/api", tenantRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))

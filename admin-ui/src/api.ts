@@ -19,7 +19,6 @@ import type { ClientResponse } from "hono/client";
 import type { z } from "zod";
 import type {
   AuditQuery,
-  CallListQuery,
   CallerListQuery,
   LeadListQuery,
   TenantAuditQuery,
@@ -170,6 +169,14 @@ function withInput<A extends object>(args: A, input: { query?: object; json?: un
 }
 
 type In<T extends z.ZodType> = z.input<T>;
+/** The query a contract route declares, as hc types it (every value a string). */
+type Query<F> = F extends (args: infer A, ...rest: never[]) => unknown
+  ? A extends { query: infer Q }
+    ? Q
+    : never
+  : never;
+/** A query as the forms hold it: any field may be empty or a number. */
+type Forms<Q> = { [K in keyof Q]?: Q[K] | string | number | null };
 /** The JSON body a contract route declares, as hc types it. */
 type Json<F> = F extends (args: infer A, ...rest: never[]) => unknown
   ? A extends { json: infer B }
@@ -252,8 +259,8 @@ export const api = {
       data(tenants.agent.$patch({ ...p(id), json: patch })),
     preview: (id: string, body: Json<typeof tenants.agent.preview.$post>) =>
       data(tenants.agent.preview.$post({ ...p(id), json: body })),
-    calls: (id: string, query: QueryOf<typeof CallListQuery>) =>
-      data(tenants.calls.$get(withInput(p(id), { query }))),
+    calls: (id: string, query: Forms<Query<typeof tenants.calls.$get>>) =>
+      data(tenants.calls.$get({ ...p(id), query: cleanQuery(query) })),
     call: (id: string, callSid: string) =>
       data(tenants.calls[":callSid"].$get({ param: { tenantId: id, callSid } })),
     callers: (id: string, query: QueryOf<typeof CallerListQuery>) =>

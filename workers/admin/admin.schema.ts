@@ -3,20 +3,10 @@ import { z } from "zod";
 import { Email, InvitationRole } from "../auth/auth.schema";
 import { LeadStage } from "../leads/leads.schema";
 import { SecretName } from "../secrets/tenant-secrets";
+import { Limit, Offset } from "../lib/paging";
 import { TemplateId } from "../tenancy/tenants.schema";
 
-const Limit = z.coerce.number().int().min(1).max(200).default(50);
-const Offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
-
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A day (`2026-07-01`) or an ISO date-time; a day as an upper bound includes that whole day. */
-export const DateBound = z
-  .string()
-  .trim()
-  .refine((v) => (DAY.test(v) || v.includes("T")) && !Number.isNaN(Date.parse(v)), {
-    message: "must be a date (YYYY-MM-DD) or an ISO date-time",
-  });
 
 export const Day = z
   .string()
@@ -83,19 +73,6 @@ export const UserListQuery = z
 export type UserListQuery = z.infer<typeof UserListQuery>;
 
 // ---- tenant tier ----
-
-export const CallListQuery = z
-  .object({
-    from: DateBound.optional(),
-    to: DateBound.optional(),
-    outcome: z.string().trim().min(1).max(60).optional(),
-    status: z.string().trim().min(1).max(60).optional(),
-    caller: z.string().trim().min(1).max(100).optional(),
-    limit: Limit,
-    offset: Offset,
-  })
-  .strict();
-export type CallListQuery = z.infer<typeof CallListQuery>;
 
 export const CallerListQuery = z
   .object({ search: z.string().trim().max(100).optional(), limit: Limit, offset: Offset })

@@ -4,7 +4,6 @@ import { MoveLead } from "../leads/leads.schema";
 import { registerRoute } from "../openapi/registry";
 import type { RouteDoc } from "../openapi/registry";
 import {
-  CallListQuery,
   CallerProfilePatch,
   ChangeRole,
   CreateApiKeyRequest,
@@ -61,10 +60,6 @@ export function registerTenantAdminDocs(): void {
       ...rest,
     });
   };
-  route("get", "/calls", "Call log (filter, paginate)", { query: CallListQuery });
-  route("get", "/calls/{callSid}", "One call: transcript, summary, metrics", {
-    extraParams: { callSid: z.string() },
-  });
   route(
     "patch",
     "/callers/{phone}/profile",

@@ -22,7 +22,6 @@ import { applyProfilePatch } from "../templates/profile";
 import { getTemplate } from "../templates/registry";
 import { actorLabel, authorize } from "../tenancy/tenant-access";
 import {
-  CallListQuery,
   CallerProfilePatch,
   ChangeRole,
   CreateApiKeyRequest,
@@ -34,7 +33,6 @@ import {
 } from "./admin.schema";
 import { listApiKeys, revokeApiKey } from "./api-keys";
 import { queryAuditLog } from "./audit-log";
-import { getCallDetail, listCalls } from "./call-log";
 import { registerTenantAdminDocs } from "./tenant-admin.docs";
 import { changeMemberRole, listMembers, removeMember, resettableMember } from "./team";
 import { count, eq } from "drizzle-orm";
@@ -55,18 +53,6 @@ function secretName(raw: string) {
 }
 
 export const tenantAdminRoutes = new Hono<AppEnv>()
-
-  // ---- calls ----
-  .get("/calls", async (c) => {
-    const { ctx } = authorize(c, "calls.read");
-    return c.json(await listCalls(ctx, queryWith(c, CallListQuery)));
-  })
-  .get("/calls/:callSid", async (c) => {
-    const { ctx } = authorize(c, "calls.read");
-    const detail = await getCallDetail(ctx, c.req.param("callSid"));
-    if (!detail) throw notFound("No such call");
-    return c.json(detail);
-  })
 
   // ---- callers and their template ----
   .patch("/callers/:phone/profile", async (c) => {
