@@ -8,6 +8,7 @@ import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
 import { tenantCallLogRoutes } from "./calls/call-log.routes";
 import { callRoutes } from "./calls/calls.routes";
+import { tenantLeadRoutes } from "./leads/leads.routes";
 import { memoryRoutes } from "./memory/memory.routes";
 import { messagingRoutes } from "./messaging/messaging.routes";
 import { buildOpenApiDocument } from "./openapi/registry";
@@ -51,6 +52,7 @@ export const app = root
   .route("/api/tenants/:tenantId", tenantAdminRoutes)
   .route("/api/tenants/:tenantId", tenantAgentRoutes)
   .route("/api/tenants/:tenantId", tenantCallLogRoutes)
+  .route("/api/tenants/:tenantId", tenantLeadRoutes)
   .route("/api", apiDocsRoutes)
   .route("/api", tenantRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))

@@ -20,7 +20,6 @@ import type { z } from "zod";
 import type {
   AuditQuery,
   CallerListQuery,
-  LeadListQuery,
   TenantAuditQuery,
   TenantListQuery,
   UsageQuery,
@@ -36,7 +35,6 @@ import type {
   InvitePlatformAdminRequest,
   LoginRequest,
 } from "@worker-types/workers/auth/auth.schema";
-import type { MoveLead } from "@worker-types/workers/leads/leads.schema";
 import type { CreateTenant } from "@worker-types/workers/tenancy/tenants.schema";
 
 export interface FieldIssue {
@@ -274,17 +272,13 @@ export const api = {
         ),
       ),
     template: (id: string) => data(tenants.template.$get(p(id))),
-    leads: (id: string, query: QueryOf<typeof LeadListQuery>) =>
-      data(tenants.leads.$get(withInput(p(id), { query }))),
+    leads: (id: string, query: Forms<Query<typeof tenants.leads.$get>>) =>
+      data(tenants.leads.$get({ ...p(id), query: cleanQuery(query) })),
     board: (id: string) => data(tenants.leads.board.$get(p(id))),
     lead: (id: string, leadId: string) =>
       data(tenants.leads[":id"].$get({ param: { tenantId: id, id: leadId } })),
-    moveLead: (id: string, leadId: string, body: In<typeof MoveLead>) =>
-      data(
-        tenants.leads[":id"].stage.$post(
-          withInput({ param: { tenantId: id, id: leadId } }, { json: body }),
-        ),
-      ),
+    moveLead: (id: string, leadId: string, body: Json<typeof tenants.leads[":id"]["stage"]["$post"]>) =>
+      data(tenants.leads[":id"].stage.$post({ param: { tenantId: id, id: leadId }, json: body })),
     team: (id: string) => data(tenants.team.$get(p(id))),
     invite: (id: string, body: In<typeof InviteMemberRequest>) =>
       data(tenants.team.invitations.$post(withInput(p(id), { json: body }))),

@@ -1,7 +1,6 @@
 /** Request schemas of the admin API (both tiers). Each schema and its type share a name. */
 import { z } from "zod";
 import { Email, InvitationRole } from "../auth/auth.schema";
-import { LeadStage } from "../leads/leads.schema";
 import { SecretName } from "../secrets/tenant-secrets";
 import { Limit, Offset } from "../lib/paging";
 import { TemplateId } from "../tenancy/tenants.schema";
@@ -80,11 +79,6 @@ export const CallerListQuery = z
 
 export const CallerProfilePatch = z.object({ profile: z.record(z.string(), z.unknown()) }).strict();
 export type CallerProfilePatch = z.infer<typeof CallerProfilePatch>;
-
-export const LeadListQuery = z
-  .object({ stage: LeadStage.optional(), limit: Limit, offset: Offset })
-  .strict();
-export type LeadListQuery = z.infer<typeof LeadListQuery>;
 
 export const InviteMember = z.object({ email: Email, role: InvitationRole }).strict();
 export type InviteMember = z.infer<typeof InviteMember>;

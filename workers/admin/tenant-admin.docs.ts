@@ -1,6 +1,5 @@
 /** OpenAPI entries for the tenant tier of the admin API, from the schemas the routes parse. */
 import { z } from "zod";
-import { MoveLead } from "../leads/leads.schema";
 import { registerRoute } from "../openapi/registry";
 import type { RouteDoc } from "../openapi/registry";
 import {
@@ -8,7 +7,6 @@ import {
   ChangeRole,
   CreateApiKeyRequest,
   InviteMember,
-  LeadListQuery,
   SecretName,
   SetSecretRequest,
   TenantAuditQuery,
@@ -74,13 +72,6 @@ export function registerTenantAdminDocs(): void {
     "/template",
     "The tenant's industry template (fields and groups for the profile form)",
   );
-  route("get", "/leads", "Leads by stage", { query: LeadListQuery });
-  route("get", "/leads/board", "Leads board grouped by stage");
-  route("get", "/leads/{id}", "A lead with its events", { extraParams: { id: z.string() } });
-  route("post", "/leads/{id}/stage", "Move a lead to another stage", {
-    extraParams: { id: z.string() },
-    body: MoveLead,
-  });
   route("get", "/team", "Members and pending invitations", { security: "session" });
   route("post", "/team/invitations", "Invite a member (returns the single-use link)", {
     security: "session",

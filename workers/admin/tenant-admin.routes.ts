@@ -14,8 +14,6 @@ import { platformDb } from "../db/handles";
 import type { AppEnv } from "../http/app-env";
 import { AppError, badRequest, forbidden, notFound } from "../http/errors";
 import { jsonBody, parseWith, queryWith } from "../http/validation";
-import { LEAD_STAGES, MoveLead } from "../leads/leads.schema";
-import { getLead, listLeads, moveLead } from "../leads/leads";
 import { normalizePhone } from "../lib/phone";
 import { deleteTenantSecret, listTenantSecrets, setTenantSecret } from "../secrets/tenant-secrets";
 import { applyProfilePatch } from "../templates/profile";
@@ -26,7 +24,6 @@ import {
   ChangeRole,
   CreateApiKeyRequest,
   InviteMember,
-  LeadListQuery,
   SecretName,
   SetSecretRequest,
   TenantAuditQuery,
@@ -35,12 +32,8 @@ import { listApiKeys, revokeApiKey } from "./api-keys";
 import { queryAuditLog } from "./audit-log";
 import { registerTenantAdminDocs } from "./tenant-admin.docs";
 import { changeMemberRole, listMembers, removeMember, resettableMember } from "./team";
-import { count, eq } from "drizzle-orm";
-import { leads } from "../db/tenant.schema";
 
 registerTenantAdminDocs();
-
-const BOARD_LIMIT_PER_STAGE = 100;
 
 function phoneParam(raw: string): string {
   const phone = normalizePhone(decodeURIComponent(raw));
@@ -86,59 +79,6 @@ export const tenantAdminRoutes = new Hono<AppEnv>()
     if (!template) throw notFound("This tenant's template is not available");
     const { name, version, label, fields, groups } = template.definition;
     return c.json({ template: { id: template.id, name, version, label, fields, groups } });
-  })
-
-  // ---- leads ----
-  .get("/leads", async (c) => {
-    const { ctx } = authorize(c, "leads.read");
-    const query = queryWith(c, LeadListQuery);
-    const [rows, totals] = await Promise.all([
-      listLeads(ctx, query),
-      ctx.db
-        .select({ n: count() })
-        .from(leads)
-        .where(query.stage ? eq(leads.stage, query.stage) : undefined),
-    ]);
-    return c.json({ leads: rows, total: totals[0]?.n ?? 0 });
-  })
-  .get("/leads/board", async (c) => {
-    const { ctx } = authorize(c, "leads.read");
-    const totals = await ctx.db
-      .select({ stage: leads.stage, n: count() })
-      .from(leads)
-      .groupBy(leads.stage);
-    const stages = await Promise.all(
-      LEAD_STAGES.map(async (stage) => ({
-        stage,
-        leads: await listLeads(ctx, { stage, limit: BOARD_LIMIT_PER_STAGE, offset: 0 }),
-        total: totals.find((t) => t.stage === stage)?.n ?? 0,
-      })),
-    );
-    return c.json({ stages });
-  })
-  .get("/leads/:id", async (c) => {
-    const { ctx } = authorize(c, "leads.read");
-    const found = await getLead(ctx, c.req.param("id"));
-    if (!found) throw notFound("No such lead");
-    return c.json(found);
-  })
-  .post("/leads/:id/stage", async (c) => {
-    const { ctx } = authorize(c, "leads.move");
-    const body = await jsonBody(c, MoveLead);
-    const before = await getLead(ctx, c.req.param("id"));
-    if (!before) throw notFound("No such lead");
-    const lead = await moveLead(ctx, before.lead.id, body.stage, actorLabel(c), body.note);
-    if (!lead) throw notFound("No such lead");
-    if (before.lead.stage !== body.stage) {
-      await audit(platformDb(c.env.PLATFORM_DB), c.get("principal"), {
-        action: "lead.move",
-        tenantId: ctx.tenantId,
-        target: lead.id,
-        detail: { from: before.lead.stage, to: body.stage },
-        requestId: c.get("requestId"),
-      });
-    }
-    return c.json({ lead });
   })
 
   // ---- team ----
