@@ -2,10 +2,13 @@
 import { bodyLimit } from "hono/body-limit";
 import { platformAdminRoutes } from "./admin/platform-admin.routes";
 import { tenantAdminRoutes } from "./admin/tenant-admin.routes";
+import { tenantAgentRoutes } from "./agents/agents.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
+import { tenantCallLogRoutes } from "./calls/call-log.routes";
 import { callRoutes } from "./calls/calls.routes";
 import { forgetRoutes } from "./memory/forget.routes";
+import { tenantLeadRoutes } from "./leads/leads.routes";
 import { memoryRoutes } from "./memory/memory.routes";
 import { messagingRoutes } from "./messaging/messaging.routes";
 import { healthRoutes } from "./observability/health.routes";
@@ -17,6 +20,7 @@ import { requestContext } from "./http/request-context";
 import { platformRoutes } from "./tenancy/platform.routes";
 import { platformTemplateRoutes } from "./templates/templates.routes";
 import { platformTenantRoutes } from "./tenants/tenants.routes";
+import { tenantAccess } from "./tenancy/tenant-access";
 import { tenantRoutes } from "./tenancy/tenant.routes";
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -47,11 +51,16 @@ export const app = root
   .route("/api/platform", platformRoutes)
   .route("/api/platform", platformTenantRoutes)
   .route("/api/platform", platformTemplateRoutes)
-  // Before tenantRoutes: the tenant admin router holds the tenant tier's access policy.
+  // The tenant tier's one door (membership or key, support view): every tenant router is behind it.
+  .use("/api/tenants/:tenantId/*", tenantAccess)
+  .use("/api/tenant/*", tenantAccess)
   .route("/api/tenants/:tenantId", tenantAdminRoutes)
-  .route("/api", docsPageRoutes)
+  .route("/api/tenants/:tenantId", tenantAgentRoutes)
+  .route("/api/tenants/:tenantId", tenantCallLogRoutes)
+  .route("/api/tenants/:tenantId", tenantLeadRoutes)
   .route("/api/tenant", forgetRoutes)
   .route("/api/tenants/:tenantId", forgetRoutes)
+  .route("/api", docsPageRoutes)
   .route("/api", tenantRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))
   // The memory service's paths, kept as the phone orchestrator calls them (API key auth).

@@ -17,13 +17,9 @@
 import { hc } from "hono/client";
 import type { ClientResponse, InferRequestType } from "hono/client";
 import type { z } from "zod";
-import type { AgentConfigPatch } from "@worker-types/workers/agents/agent-config.schema";
 import type {
-  AgentPreviewRequest,
   AuditQuery,
-  CallListQuery,
   CallerListQuery,
-  LeadListQuery,
   TenantAuditQuery,
   UsageQuery,
   UserListQuery,
@@ -38,7 +34,6 @@ import type {
   InvitePlatformAdminRequest,
   LoginRequest,
 } from "@worker-types/workers/auth/auth.schema";
-import type { MoveLead } from "@worker-types/workers/leads/leads.schema";
 
 export interface FieldIssue {
   path: string;
@@ -169,6 +164,20 @@ function withInput<A extends object>(args: A, input: { query?: object; json?: un
 }
 
 type In<T extends z.ZodType> = z.input<T>;
+/** The query a contract route declares, as hc types it (every value a string). */
+type Query<F> = F extends (args: infer A, ...rest: never[]) => unknown
+  ? A extends { query: infer Q }
+    ? Q
+    : never
+  : never;
+/** A query as the forms hold it: any field may be empty or a number. */
+type Forms<Q> = { [K in keyof Q]?: Q[K] | string | number | null };
+/** The JSON body a contract route declares, as hc types it. */
+type Json<F> = F extends (args: infer A, ...rest: never[]) => unknown
+  ? A extends { json: infer B }
+    ? B
+    : never
+  : never;
 /** Query inputs as the forms hold them (the schemas coerce strings to numbers). */
 type QueryOf<T extends z.ZodType> = { [K in keyof In<T>]?: In<T>[K] | string | number | null };
 
@@ -239,12 +248,12 @@ export const api = {
   tenant: {
     get: (id: string) => data(tenants.$get(p(id))),
     agent: (id: string) => data(tenants.agent.$get(p(id))),
-    updateAgent: (id: string, patch: In<typeof AgentConfigPatch>) =>
-      data(tenants.agent.$patch(withInput(p(id), { json: patch }))),
-    preview: (id: string, body: In<typeof AgentPreviewRequest>) =>
-      data(tenants.agent.preview.$post(withInput(p(id), { json: body }))),
-    calls: (id: string, query: QueryOf<typeof CallListQuery>) =>
-      data(tenants.calls.$get(withInput(p(id), { query }))),
+    updateAgent: (id: string, patch: Json<typeof tenants.agent.$patch>) =>
+      data(tenants.agent.$patch({ ...p(id), json: patch })),
+    preview: (id: string, body: Json<typeof tenants.agent.preview.$post>) =>
+      data(tenants.agent.preview.$post({ ...p(id), json: body })),
+    calls: (id: string, query: Forms<Query<typeof tenants.calls.$get>>) =>
+      data(tenants.calls.$get({ ...p(id), query: cleanQuery(query) })),
     call: (id: string, callSid: string) =>
       data(tenants.calls[":callSid"].$get({ param: { tenantId: id, callSid } })),
     callers: (id: string, query: QueryOf<typeof CallerListQuery>) =>
@@ -258,17 +267,13 @@ export const api = {
         ),
       ),
     template: (id: string) => data(tenants.template.$get(p(id))),
-    leads: (id: string, query: QueryOf<typeof LeadListQuery>) =>
-      data(tenants.leads.$get(withInput(p(id), { query }))),
+    leads: (id: string, query: Forms<Query<typeof tenants.leads.$get>>) =>
+      data(tenants.leads.$get({ ...p(id), query: cleanQuery(query) })),
     board: (id: string) => data(tenants.leads.board.$get(p(id))),
     lead: (id: string, leadId: string) =>
       data(tenants.leads[":id"].$get({ param: { tenantId: id, id: leadId } })),
-    moveLead: (id: string, leadId: string, body: In<typeof MoveLead>) =>
-      data(
-        tenants.leads[":id"].stage.$post(
-          withInput({ param: { tenantId: id, id: leadId } }, { json: body }),
-        ),
-      ),
+    moveLead: (id: string, leadId: string, body: Json<typeof tenants.leads[":id"]["stage"]["$post"]>) =>
+      data(tenants.leads[":id"].stage.$post({ param: { tenantId: id, id: leadId }, json: body })),
     team: (id: string) => data(tenants.team.$get(p(id))),
     invite: (id: string, body: In<typeof InviteMemberRequest>) =>
       data(tenants.team.invitations.$post(withInput(p(id), { json: body }))),

@@ -1,22 +1,10 @@
 /** Request schemas of the admin API (both tiers). Each schema and its type share a name. */
 import { z } from "zod";
-import { AgentConfigPatch } from "../agents/agent-config.schema";
 import { Email, InvitationRole } from "../auth/auth.schema";
-import { LeadStage } from "../leads/leads.schema";
 import { SecretName } from "../secrets/tenant-secrets";
-
-const Limit = z.coerce.number().int().min(1).max(200).default(50);
-const Offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
+import { Limit, Offset } from "../lib/paging";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A day (`2026-07-01`) or an ISO date-time; a day as an upper bound includes that whole day. */
-export const DateBound = z
-  .string()
-  .trim()
-  .refine((v) => (DAY.test(v) || v.includes("T")) && !Number.isNaN(Date.parse(v)), {
-    message: "must be a date (YYYY-MM-DD) or an ISO date-time",
-  });
 
 export const Day = z
   .string()
@@ -66,38 +54,12 @@ export type UserListQuery = z.infer<typeof UserListQuery>;
 
 // ---- tenant tier ----
 
-export const AgentPreviewRequest = z
-  .object({
-    agentConfig: AgentConfigPatch.optional(),
-    callerFirstName: z.string().trim().max(60).nullable().optional(),
-  })
-  .strict();
-export type AgentPreviewRequest = z.infer<typeof AgentPreviewRequest>;
-
-export const CallListQuery = z
-  .object({
-    from: DateBound.optional(),
-    to: DateBound.optional(),
-    outcome: z.string().trim().min(1).max(60).optional(),
-    status: z.string().trim().min(1).max(60).optional(),
-    caller: z.string().trim().min(1).max(100).optional(),
-    limit: Limit,
-    offset: Offset,
-  })
-  .strict();
-export type CallListQuery = z.infer<typeof CallListQuery>;
-
 export const CallerListQuery = z
   .object({ search: z.string().trim().max(100).optional(), limit: Limit, offset: Offset })
   .strict();
 
 export const CallerProfilePatch = z.object({ profile: z.record(z.string(), z.unknown()) }).strict();
 export type CallerProfilePatch = z.infer<typeof CallerProfilePatch>;
-
-export const LeadListQuery = z
-  .object({ stage: LeadStage.optional(), limit: Limit, offset: Offset })
-  .strict();
-export type LeadListQuery = z.infer<typeof LeadListQuery>;
 
 export const InviteMember = z.object({ email: Email, role: InvitationRole }).strict();
 export type InviteMember = z.infer<typeof InviteMember>;

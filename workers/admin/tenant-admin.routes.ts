@@ -1,10 +1,9 @@
 /**
- * The tenant tier of the admin API, mounted at `/api/tenants/:tenantId` beside the foundation's
- * tenant routes. Access policy (membership, support view, permission matrix): access.ts.
+ * The tenant tier of the admin API, mounted at `/api/tenants/:tenantId` behind the tenant door
+ * (membership, support view, permission matrix: tenancy/tenant-access.ts).
  * Every write is audit-logged; see docs/ADMIN_API.md for the shapes.
  */
 import { Hono } from "hono";
-import { AgentConfigPatch } from "../agents/agent-config.schema";
 import { createApiKey } from "../auth/api-keys";
 import { acceptLink, issueLink, pendingInvitations, revokeInvitation } from "../auth/invitations";
 import { mayGrant } from "../auth/link-policy";
@@ -15,43 +14,26 @@ import { platformDb } from "../db/handles";
 import type { AppEnv } from "../http/app-env";
 import { AppError, badRequest, forbidden, notFound } from "../http/errors";
 import { jsonBody, parseWith, queryWith } from "../http/validation";
-import { LEAD_STAGES, MoveLead } from "../leads/leads.schema";
-import { getLead, listLeads, moveLead } from "../leads/leads";
 import { normalizePhone } from "../lib/phone";
 import { deleteTenantSecret, listTenantSecrets, setTenantSecret } from "../secrets/tenant-secrets";
 import { applyProfilePatch } from "../templates/profile";
 import { getTemplate } from "../templates/registry";
-import { actorLabel, authorize, tenantAccess } from "./access";
+import { actorLabel, authorize } from "../tenancy/tenant-access";
 import {
-  AgentPreviewRequest,
-  CallListQuery,
   CallerProfilePatch,
   ChangeRole,
   CreateApiKeyRequest,
   InviteMember,
-  LeadListQuery,
   SecretName,
   SetSecretRequest,
   TenantAuditQuery,
 } from "./admin.schema";
-import {
-  agentOptions,
-  patchedConfig,
-  previewAgent,
-  sliderGroups,
-  updateAgentSettings,
-} from "./agent-settings";
 import { listApiKeys, revokeApiKey } from "./api-keys";
 import { queryAuditLog } from "./audit-log";
-import { getCallDetail, listCalls } from "./call-log";
 import { registerTenantAdminDocs } from "./tenant-admin.docs";
 import { changeMemberRole, listMembers, removeMember, resettableMember } from "./team";
-import { count, eq } from "drizzle-orm";
-import { leads } from "../db/tenant.schema";
 
 registerTenantAdminDocs();
-
-const BOARD_LIMIT_PER_STAGE = 100;
 
 function phoneParam(raw: string): string {
   const phone = normalizePhone(decodeURIComponent(raw));
@@ -64,53 +46,6 @@ function secretName(raw: string) {
 }
 
 export const tenantAdminRoutes = new Hono<AppEnv>()
-  .use(tenantAccess)
-
-  // ---- agent settings ----
-  .get("/agent", (c) => {
-    const { ctx } = authorize(c, "agent.read");
-    return c.json({ agentConfig: ctx.config });
-  })
-  .patch("/agent", async (c) => {
-    const { ctx } = authorize(c, "agent.update");
-    const patch = await jsonBody(c, AgentConfigPatch);
-    const result = await updateAgentSettings(
-      c.env,
-      c.get("principal"),
-      ctx,
-      patch,
-      c.get("requestId"),
-    );
-    if (result instanceof AppError) throw result;
-    return c.json({ agentConfig: result });
-  })
-  .post("/agent/preview", async (c) => {
-    const { ctx } = authorize(c, "agent.read");
-    const body = await jsonBody(c, AgentPreviewRequest);
-    const config = patchedConfig(ctx.config, body.agentConfig ?? {});
-    if (config instanceof AppError) throw config;
-    return c.json(previewAgent(ctx, config, body.callerFirstName ?? null));
-  })
-  .get("/agent/sliders", (c) => {
-    const { ctx } = authorize(c, "agent.read");
-    return c.json(sliderGroups(ctx.config));
-  })
-  .get("/agent/options", (c) => {
-    authorize(c, "agent.read");
-    return c.json(agentOptions());
-  })
-
-  // ---- calls ----
-  .get("/calls", async (c) => {
-    const { ctx } = authorize(c, "calls.read");
-    return c.json(await listCalls(ctx, queryWith(c, CallListQuery)));
-  })
-  .get("/calls/:callSid", async (c) => {
-    const { ctx } = authorize(c, "calls.read");
-    const detail = await getCallDetail(ctx, c.req.param("callSid"));
-    if (!detail) throw notFound("No such call");
-    return c.json(detail);
-  })
 
   // ---- callers and their template ----
   .patch("/callers/:phone/profile", async (c) => {
@@ -144,59 +79,6 @@ export const tenantAdminRoutes = new Hono<AppEnv>()
     if (!template) throw notFound("This tenant's template is not available");
     const { name, version, label, fields, groups } = template.definition;
     return c.json({ template: { id: template.id, name, version, label, fields, groups } });
-  })
-
-  // ---- leads ----
-  .get("/leads", async (c) => {
-    const { ctx } = authorize(c, "leads.read");
-    const query = queryWith(c, LeadListQuery);
-    const [rows, totals] = await Promise.all([
-      listLeads(ctx, query),
-      ctx.db
-        .select({ n: count() })
-        .from(leads)
-        .where(query.stage ? eq(leads.stage, query.stage) : undefined),
-    ]);
-    return c.json({ leads: rows, total: totals[0]?.n ?? 0 });
-  })
-  .get("/leads/board", async (c) => {
-    const { ctx } = authorize(c, "leads.read");
-    const totals = await ctx.db
-      .select({ stage: leads.stage, n: count() })
-      .from(leads)
-      .groupBy(leads.stage);
-    const stages = await Promise.all(
-      LEAD_STAGES.map(async (stage) => ({
-        stage,
-        leads: await listLeads(ctx, { stage, limit: BOARD_LIMIT_PER_STAGE, offset: 0 }),
-        total: totals.find((t) => t.stage === stage)?.n ?? 0,
-      })),
-    );
-    return c.json({ stages });
-  })
-  .get("/leads/:id", async (c) => {
-    const { ctx } = authorize(c, "leads.read");
-    const found = await getLead(ctx, c.req.param("id"));
-    if (!found) throw notFound("No such lead");
-    return c.json(found);
-  })
-  .post("/leads/:id/stage", async (c) => {
-    const { ctx } = authorize(c, "leads.move");
-    const body = await jsonBody(c, MoveLead);
-    const before = await getLead(ctx, c.req.param("id"));
-    if (!before) throw notFound("No such lead");
-    const lead = await moveLead(ctx, before.lead.id, body.stage, actorLabel(c), body.note);
-    if (!lead) throw notFound("No such lead");
-    if (before.lead.stage !== body.stage) {
-      await audit(platformDb(c.env.PLATFORM_DB), c.get("principal"), {
-        action: "lead.move",
-        tenantId: ctx.tenantId,
-        target: lead.id,
-        detail: { from: before.lead.stage, to: body.stage },
-        requestId: c.get("requestId"),
-      });
-    }
-    return c.json({ lead });
   })
 
   // ---- team ----

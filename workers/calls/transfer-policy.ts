@@ -15,6 +15,8 @@ import { platformDb } from "../db/handles";
 import { phoneNumbers } from "../db/platform.schema";
 import type { Env } from "../env";
 import { AppError } from "../http/errors";
+import type { Failure } from "../lib/result";
+import { fail } from "../lib/result";
 import { defaultTransferCountries, transferDestinationProblem } from "../lib/phone-destinations";
 
 async function ownNumbers(env: Env, tenantId: string): Promise<string[]> {
@@ -58,10 +60,22 @@ export async function transferSettingError(
   patch: { transferNumber?: unknown; transferCountries?: unknown } | undefined,
   extraNumbers: readonly string[] = [],
 ): Promise<AppError | null> {
+  const refused = await transferSettingRefusal(env, tenantId, config, patch, extraNumbers);
+  return refused ? new AppError(400, refused.code, refused.message, refused.issues) : null;
+}
+
+/** `transferSettingError` as a domain failure (`invalid_request`), for code that returns Results. */
+export async function transferSettingRefusal(
+  env: Env,
+  tenantId: string | null,
+  config: Pick<AgentConfig, "transferNumber" | "transferCountries">,
+  patch: { transferNumber?: unknown; transferCountries?: unknown } | undefined,
+  extraNumbers: readonly string[] = [],
+): Promise<Failure<"invalid_request"> | null> {
   if (patch?.transferNumber === undefined && patch?.transferCountries === undefined) return null;
   const problem = await transferNumberProblem(env, tenantId, config, extraNumbers);
   if (problem === null) return null;
-  return new AppError(400, "invalid_request", `transferNumber: ${problem}`, [
+  return fail("invalid_request", `transferNumber: ${problem}`, [
     { path: "transferNumber", message: problem },
   ]);
 }

@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import type { ActorRole } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import type { TenantContext } from "../tenancy/tenant-context";
 import type { VerifiedTwilioWebhook } from "../twilio/signature";
@@ -12,5 +13,7 @@ export interface AppEnv {
     tenant?: TenantContext;
     /** A Twilio webhook whose signature checked out (set by the webhook routes' middleware). */
     twilioWebhook?: VerifiedTwilioWebhook;
+    /** The role `permit` (tenancy/tenant-access.ts) checked for this request's tenant. */
+    tenantRole?: ActorRole;
   };
 }

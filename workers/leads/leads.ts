@@ -2,11 +2,14 @@
  * The built-in pipeline: leads move new → contacted → qualified → won | lost, and every move
  * is kept as a lead event. A caller with an open lead gets it updated, not a duplicate.
  */
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray } from "drizzle-orm";
 import { leadEvents, leads } from "../db/tenant.schema";
 import { newId } from "../lib/crypto";
 import type { TenantContext } from "../tenancy/tenant-context";
-import type { CaptureLead, LeadStage } from "./leads.schema";
+import type { Result } from "../lib/result";
+import { fail, ok } from "../lib/result";
+import type { CaptureLead, LeadBoard, LeadListQuery, LeadStage } from "./leads.schema";
+import { LEAD_STAGES } from "./leads.schema";
 
 export type Lead = typeof leads.$inferSelect;
 export type LeadEvent = typeof leadEvents.$inferSelect;
@@ -109,16 +112,48 @@ export async function getLead(
   return { lead, events };
 }
 
+/** A page of leads (optionally of one stage), newest change first, and how many there are. */
+export async function leadList(
+  ctx: TenantContext,
+  query: LeadListQuery,
+): Promise<{ leads: Lead[]; total: number }> {
+  const [rows, totals] = await Promise.all([
+    listLeads(ctx, query),
+    ctx.db
+      .select({ n: count() })
+      .from(leads)
+      .where(query.stage ? eq(leads.stage, query.stage) : undefined),
+  ]);
+  return { leads: rows, total: totals[0]?.n ?? 0 };
+}
+
+/** The board: every stage with its newest `perStage` leads and its total. */
+export async function leadBoard(ctx: TenantContext, perStage: number): Promise<LeadBoard> {
+  const totals = await ctx.db
+    .select({ stage: leads.stage, n: count() })
+    .from(leads)
+    .groupBy(leads.stage);
+  const stages = await Promise.all(
+    LEAD_STAGES.map(async (stage) => ({
+      stage,
+      leads: await listLeads(ctx, { stage, limit: perStage, offset: 0 }),
+      total: totals.find((t) => t.stage === stage)?.n ?? 0,
+    })),
+  );
+  return { stages };
+}
+
+/** Moves a lead and records the step; `from` is its stage before (equal to `stage`: nothing moved). */
 export async function moveLead(
   ctx: TenantContext,
   id: string,
   stage: LeadStage,
   actor: string,
   note?: string,
-): Promise<Lead | null> {
+): Promise<Result<{ lead: Lead; from: LeadStage }>> {
   const current = await ctx.db.query.leads.findFirst({ where: eq(leads.id, id) });
-  if (!current) return null;
-  if (current.stage === stage) return current;
+  if (!current) return fail("not_found", "No such lead");
+  if (current.stage === stage) return ok({ lead: current, from: current.stage });
   await ctx.db.batch([
     ctx.db
       .update(leads)
@@ -133,5 +168,7 @@ export async function moveLead(
       actor,
     }),
   ]);
-  return (await ctx.db.query.leads.findFirst({ where: eq(leads.id, id) })) ?? null;
+  const lead = await ctx.db.query.leads.findFirst({ where: eq(leads.id, id) });
+  if (!lead) return fail("not_found", "No such lead");
+  return ok({ lead, from: current.stage });
 }

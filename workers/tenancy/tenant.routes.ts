@@ -11,7 +11,6 @@ import { badRequest, notFound } from "../http/errors";
 import { queryWith } from "../http/validation";
 import { normalizePhone } from "../lib/phone";
 import type { TenantContext } from "./tenant-context";
-import { tenantForRequest } from "./request-tenant";
 
 /** The tenant resolved for this request by the middleware below. */
 export function tenantOf(c: Context<AppEnv>): TenantContext {
@@ -29,12 +28,8 @@ const ListCallersQuery = z
   })
   .strict();
 
+// The tenant door (tenant-access.ts, mounted in app.ts for both prefixes) resolved the tenant.
 const tenantScoped = new Hono<AppEnv>()
-  .use(async (c, next) => {
-    const ctx = await tenantForRequest(c, { tenantIdFromPath: c.req.param("tenantId") });
-    c.set("tenant", ctx);
-    await next();
-  })
   .get("/", (c) => {
     const { tenant } = tenantOf(c);
     return c.json({

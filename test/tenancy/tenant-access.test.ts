@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { api, seedDemoTenants } from "../support/api";
-import { memberOf } from "./support";
-import type { ErrorBody } from "./support";
+import { memberOf } from "../admin/support";
+import type { ErrorBody } from "../admin/support";
 
 const MINE = "tnt_demo_smith";
 const THEIRS = "tnt_demo_peterson";

@@ -1,45 +1,55 @@
 /**
- * A tenant's agent settings as staff edit them. The config lives on the tenant row, and every
- * call reads that row when it starts, so a saved change is used by the very next call.
+ * A tenant's agent settings as staff edit them. The config lives on the tenant row (platform
+ * database, so the change and its audit row share a batch), and every call reads that row when it
+ * starts, so a saved change is used by the very next call.
  */
 import { eq } from "drizzle-orm";
-import type { AgentConfigPatch } from "../agents/agent-config.schema";
+import type { Principal } from "../auth/principal";
+import { auditInsert } from "../audit/audit";
+import { transferSettingRefusal } from "../calls/transfer-policy";
+import { platformDb } from "../db/handles";
+import { tenants } from "../db/platform.schema";
+import type { Env } from "../env";
+import type { Result } from "../lib/result";
+import { fail, ok } from "../lib/result";
+import type { TenantContext } from "../tenancy/tenant-context";
+import { getTemplate } from "../templates/registry";
+import type { AgentConfigPatch } from "./agent-config.schema";
 import {
   AgentConfig,
   GREETING_PLACEHOLDERS,
   MAX_SMS_RECIPIENTS,
   REALTIME_VOICES,
   mergeAgentConfig,
-} from "../agents/agent-config.schema";
-import { renderGreeting } from "../agents/greeting";
-import { buildInstructions } from "../agents/instructions";
+} from "./agent-config.schema";
+import type { AgentOptions, AgentPreview, SliderGroups } from "./agents.schema";
+import { renderGreeting } from "./greeting";
+import { buildInstructions } from "./instructions";
 import {
   PERSONALITY_GROUPS,
   PERSONALITY_SLIDERS,
   SLIDER_HIGH_THRESHOLD,
   SLIDER_LOW_THRESHOLD,
-} from "../agents/personality";
-import type { Principal } from "../auth/principal";
-import { auditInsert } from "../audit/audit";
-import { platformDb } from "../db/handles";
-import { tenants } from "../db/platform.schema";
-import { transferSettingError } from "../calls/transfer-policy";
-import type { Env } from "../env";
-import { AppError, zodIssues, describeIssues } from "../http/errors";
-import type { TenantContext } from "../tenancy/tenant-context";
-import { getTemplate } from "../templates/registry";
+} from "./personality";
 
 /** The settings after a patch, validated as a whole (a patch valid field by field can still clash). */
 export function patchedConfig(
   current: AgentConfig,
   patch: AgentConfigPatch,
-): AgentConfig | AppError {
+): Result<AgentConfig> {
   const merged = AgentConfig.safeParse(mergeAgentConfig(current, patch));
-  if (!merged.success) {
-    const issues = zodIssues(merged.error);
-    return new AppError(400, "invalid_request", `Invalid body: ${describeIssues(issues)}`, issues);
-  }
-  return merged.data;
+  if (merged.success) return ok(merged.data);
+  // Worded as a request validator words it: to the client this is one more check of its body.
+  const issues = merged.error.issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(root)",
+    message: issue.message,
+  }));
+  const shown = issues
+    .slice(0, 5)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join("; ");
+  const more = issues.length > 5 ? `; and ${issues.length - 5} more` : "";
+  return fail("invalid_request", `Invalid body: ${shown}${more}`, issues);
 }
 
 /** Top-level settings that differ, and slider keys that differ: for the audit log. */
@@ -62,18 +72,19 @@ export async function updateAgentSettings(
   ctx: TenantContext,
   patch: AgentConfigPatch,
   requestId: string,
-): Promise<AgentConfig | AppError> {
+): Promise<Result<AgentConfig>> {
   const db = platformDb(env.PLATFORM_DB);
   // Re-read the row: the context was resolved at the start of the request.
   const row = await db.query.tenants.findFirst({ where: eq(tenants.id, ctx.tenantId) });
-  if (!row) return new AppError(404, "not_found", "No such tenant");
+  if (!row) return fail("not_found", "No such tenant");
   const current = AgentConfig.parse(JSON.parse(row.agentConfig));
-  const next = patchedConfig(current, patch);
-  if (next instanceof AppError) return next;
-  const refused = await transferSettingError(env, ctx.tenantId, next, patch);
+  const patched = patchedConfig(current, patch);
+  if (!patched.ok) return patched;
+  const next = patched.value;
+  const refused = await transferSettingRefusal(env, ctx.tenantId, next, patch);
   if (refused) return refused;
   const changed = changedFields(current, next);
-  if (changed.length === 0) return next;
+  if (changed.length === 0) return ok(next);
   await db.batch([
     db
       .update(tenants)
@@ -92,13 +103,7 @@ export async function updateAgentSettings(
       requestId,
     }),
   ]);
-  return next;
-}
-
-export interface AgentPreview {
-  greeting: string;
-  greetingUnknownCaller: string;
-  instructions: string;
+  return ok(next);
 }
 
 /** Exactly what a call would get with these settings (no caller context, no clock). */
@@ -119,7 +124,7 @@ export function previewAgent(
   };
 }
 
-export function sliderGroups(config: AgentConfig) {
+export function sliderGroups(config: AgentConfig): SliderGroups {
   return {
     groups: PERSONALITY_GROUPS.map((name) => ({
       name,
@@ -137,7 +142,7 @@ export function sliderGroups(config: AgentConfig) {
   };
 }
 
-export function agentOptions() {
+export function agentOptions(): AgentOptions {
   return {
     voices: [...REALTIME_VOICES],
     greetingPlaceholders: [...GREETING_PLACEHOLDERS],

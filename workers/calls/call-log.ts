@@ -11,26 +11,7 @@ import {
 import { containsText, phoneContains } from "../db/text-search";
 import { normalizePhone } from "../lib/phone";
 import type { TenantContext } from "../tenancy/tenant-context";
-import type { CallListQuery } from "./admin.schema";
-
-export interface CallRow {
-  callSid: string;
-  callerId: string | null;
-  callerName: string | null;
-  fromNumber: string;
-  toNumber: string;
-  direction: string;
-  status: string;
-  outcome: string | null;
-  startedAt: string;
-  endedAt: string | null;
-  durationSeconds: number | null;
-  endReason: string | null;
-  transferredTo: string | null;
-  toolsUsed: string[];
-  postCallStatus: string;
-  summary: string | null;
-}
+import type { CallDetail, CallList, CallListQuery, CallLogEntry } from "./call-log.schema";
 
 function parseArray(text: string): unknown[] {
   try {
@@ -67,7 +48,7 @@ function nameOf(first: string | null, last: string | null): string | null {
 export async function listCalls(
   ctx: TenantContext,
   query: CallListQuery,
-): Promise<{ calls: CallRow[]; total: number }> {
+): Promise<CallList> {
   const where: SQL[] = [];
   if (query.from) where.push(gte(calls.startedAt, lowerBound(query.from)));
   if (query.to) where.push(lt(calls.startedAt, upperBound(query.to)));
@@ -116,7 +97,7 @@ function toCallRow(
   call: typeof calls.$inferSelect,
   callerName: string | null,
   summary: string | null,
-): CallRow {
+): CallLogEntry {
   return {
     callSid: call.callSid,
     callerId: call.callerId,
@@ -135,20 +116,6 @@ function toCallRow(
     postCallStatus: call.postCallStatus,
     summary,
   };
-}
-
-export interface CallDetail {
-  call: CallRow;
-  transcript: { seq: number; speaker: string; text: string; at: string }[];
-  summary: {
-    summary: string;
-    method: string;
-    sentiment: string | null;
-    /** As the post-call step wrote them: strings or small objects. */
-    openItems: unknown[];
-    createdAt: string;
-  } | null;
-  metrics: { metric: string; value: number }[];
 }
 
 export async function getCallDetail(

@@ -1,14 +1,16 @@
 /**
- * Access policy for the tenant tier (`/api/tenants/:tenantId/...`), kept apart from the routes
- * so it can be reviewed alone:
+ * The door of the tenant tier (`/api/tenants/:tenantId/...` and, for API keys, `/api/tenant/...`),
+ * kept apart from the routes so it can be reviewed alone:
  *
  * - the tenant comes from `tenantForRequest` (membership, or a key of that tenant): a tenant the
  *   principal is not a member of is 403 whether or not it exists, so ids do not leak;
  * - a platform admin is in the support view: reads work and each successful one is audit-logged
  *   as `support.view`; any write is refused with 403 support_read_only before a handler runs;
- * - each route then names its action from the permission matrix (`authorize`).
+ * - each route then names its action from the permission matrix (`permit`), and its handler
+ *   reads the tenant and role the check let through (`authorized`).
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { z } from "zod";
 import { audit } from "../audit/audit";
 import { requirePrincipal } from "../auth/middleware";
 import type { Action, ActorRole } from "../auth/permissions";
@@ -17,8 +19,13 @@ import { platformDb } from "../db/handles";
 import type { AppEnv } from "../http/app-env";
 import { AppError, forbidden } from "../http/errors";
 import { log } from "../observability/log";
-import { tenantForRequest } from "../tenancy/request-tenant";
-import type { TenantContext } from "../tenancy/tenant-context";
+import { tenantForRequest } from "./request-tenant";
+import type { TenantContext } from "./tenant-context";
+
+/** The path parameter of `/api/tenants/{tenantId}/...`: every tenant-tier contract declares it. */
+export const TenantPath = z.object({
+  tenantId: z.string().meta({ description: "The tenant's id (`tnt_…`)" }),
+});
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -30,6 +37,7 @@ export function supportReadOnly(): AppError {
   );
 }
 
+/** Mounted once per tenant-tier prefix in workers/app.ts, in front of every tenant router. */
 export const tenantAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
   const ctx = await tenantForRequest(c, { tenantIdFromPath: c.req.param("tenantId") });
   c.set("tenant", ctx);
@@ -70,6 +78,25 @@ export function authorize(c: Context<AppEnv>, action: Action): Authorized {
     if (role === "platform_admin") throw supportReadOnly();
     throw forbidden(`Your role (${role}) may not do this (${action})`);
   }
+  return { ctx, role };
+}
+
+/**
+ * A route's permission: `middleware: permit("leads.read")`. It runs before the request is
+ * validated, so a caller who may not do this gets 403, never a 400 about their input.
+ */
+export function permit(action: Action): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set("tenantRole", authorize(c, action).role);
+    await next();
+  };
+}
+
+/** The tenant and role that the route's `permit` let through. */
+export function authorized(c: Context<AppEnv>): Authorized {
+  const ctx = c.get("tenant");
+  const role = c.get("tenantRole");
+  if (!ctx || !role) throw new Error("permit() did not run for this route");
   return { ctx, role };
 }
 
