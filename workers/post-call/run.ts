@@ -117,7 +117,7 @@ async function withReachableLlm<T>(
       tenantId: ctx.tenantId,
       callSid,
       step,
-      error: errorText(err.cause),
+      message: errorText(err.cause),
     });
     return asLlmStep(() => fn(null));
   }
