@@ -2,7 +2,7 @@
  * What each Realtime server event means for the call. The switch is exhaustive (assertNever):
  * a new event type in the schema must be routed or explicitly ignored here.
  */
-import type { LogFields } from "../../workers/observability/log";
+import type { WithCallFields } from "../../workers/observability/log-events";
 import { log } from "../../workers/observability/log";
 import type { AgentAudioChunk } from "./audio";
 import { assertNever } from "./protocol/assert-never";
@@ -13,7 +13,7 @@ import type {
 } from "./protocol/realtime.schema";
 
 export interface ModelEventHandlers {
-  fields(extra?: LogFields): LogFields;
+  fields: WithCallFields;
   /** The caller started talking (server VAD). */
   speechStarted(): void;
   agentAudio(chunk: AgentAudioChunk): void;

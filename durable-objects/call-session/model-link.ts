@@ -5,7 +5,7 @@
  * session, the caller audio that waited meanwhile, then the greeting or a short resumption.
  */
 import type { Env } from "../../workers/env";
-import type { LogFields } from "../../workers/observability/log";
+import type { WithCallFields } from "../../workers/observability/log-events";
 import { log } from "../../workers/observability/log";
 import { openAiKeyFor } from "../../workers/secrets/tenant-secrets";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
@@ -32,7 +32,7 @@ export const MAX_RESTORED_TURNS = 60;
 export type ConnectMode = "greet" | "resume" | "rollover";
 
 export interface ModelLinkHooks {
-  fields(extra?: LogFields): LogFields;
+  fields: WithCallFields;
   onEvent(event: RealtimeServerEvent): void;
   /** The live socket closed or failed on its own (not one we retired). */
   onLost(): void;

@@ -20,7 +20,7 @@
  *    on this stream's `streamSid`, payload untouched, with a mark every ~100 ms (marks.ts).
  */
 import type { Env } from "../../workers/env";
-import type { LogFields } from "../../workers/observability/log";
+import type { CallStreamFields, WithCallFields } from "../../workers/observability/log-events";
 import { log } from "../../workers/observability/log";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
 import { AgentAudioOut } from "./agent-audio";
@@ -97,7 +97,7 @@ export class CallRelay {
     this.#pathCallSid = options.callSid;
     this.#handshake = options.handshake;
     this.#hooks = options.hooks;
-    const fields = (extra?: LogFields) => this.#fields(extra);
+    const fields: WithCallFields = (extra) => this.#fields(extra);
     this.#transcript = new TranscriptWriter(this.#store, (itemId) => this.#audio.heard(itemId));
     this.#model = new ModelLink({
       env: this.#env,
@@ -134,12 +134,12 @@ export class CallRelay {
     return this.#state === "live" || this.#state === "starting";
   }
 
-  #fields(extra: LogFields = {}): LogFields {
+  #fields<T extends object = object>(extra?: T): CallStreamFields & T {
     return {
       tenantId: this.#tenant?.tenantId,
       callSid: this.#pathCallSid,
       streamSid: this.#audio.streamSid,
-      ...extra,
+      ...(extra as T),
     };
   }
 

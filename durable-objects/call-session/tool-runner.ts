@@ -4,7 +4,7 @@
  * looks at the call's phase — `settle()` lets a `stop` or the continuation endpoint wait for
  * them, since the transfer tool redirects the call (and so ends the stream) while it runs.
  */
-import type { LogFields } from "../../workers/observability/log";
+import type { WithCallFields } from "../../workers/observability/log-events";
 import { log } from "../../workers/observability/log";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
 import type { ModelLink } from "./model-link";
@@ -15,7 +15,7 @@ import type { ToolContext } from "./tools/index";
 import { runTool } from "./tools/index";
 
 export interface ToolRunnerHooks {
-  fields(extra?: LogFields): LogFields;
+  fields: WithCallFields;
   /** The call's tenant; null before the stream's start was accepted. */
   tenant(): TenantContext | null;
   streamSid(): string | null;

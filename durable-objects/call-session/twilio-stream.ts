@@ -3,7 +3,7 @@
  * call goes on; drift from the documented shape in fields we do not read logged once), routed to handlers by event, and our messages sent back. The switch is
  * exhaustive: a new message type in the schema must be routed here.
  */
-import type { LogFields } from "../../workers/observability/log";
+import type { WithCallFields } from "../../workers/observability/log-events";
 import { log } from "../../workers/observability/log";
 import { assertNever } from "./protocol/assert-never";
 import type {
@@ -16,7 +16,7 @@ import { parseOrUndefined, readMarkEcho, readMediaFrame } from "./hot-path";
 import { DriftLog } from "./protocol/drift";
 
 export interface TwilioStreamHandlers {
-  fields(extra?: LogFields): LogFields;
+  fields: WithCallFields;
   /** A failure here is logged and closes the stream (1011): the <Redirect> takes over. */
   start(message: TwilioStartMessage): Promise<void>;
   /** One 20 ms frame of the caller's audio (inbound track only). */

@@ -4,13 +4,14 @@
  */
 import { env } from "cloudflare:test";
 import { Hono } from "hono";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { platformDb } from "../../workers/db/handles";
 import { users } from "../../workers/db/platform.schema";
 import type { AppEnv } from "../../workers/http/app-env";
 import { handleError } from "../../workers/http/errors";
 import { requestContext } from "../../workers/http/request-context";
 import { log } from "../../workers/observability/log";
+import { captureLogEvents } from "../support/log-events";
 
 const SECRET_NAME = "Jane Q. Secretcaller";
 const SECRET_EMAIL = "jane.secretcaller@example.test";
@@ -30,35 +31,22 @@ function appWithFailingInsert(): Hono<AppEnv> {
     });
 }
 
-function capturedConsole() {
-  const lines: string[] = [];
-  for (const method of ["log", "warn", "error"] as const)
-    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map(String).join(" "));
-    });
-  return lines;
-}
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
-
 describe("logs of database errors", () => {
   it("answer 500 and log the statement and cause of a failed query without its values", async () => {
-    const lines = capturedConsole();
+    const logs = captureLogEvents();
     const res = await appWithFailingInsert().request("/boom", { method: "POST" }, env);
     expect(res.status).toBe(500);
-    const output = lines.join("\n");
-    expect(output).toContain("request.unhandled_error");
-    expect(output).toMatch(/insert users/);
-    expect(output).toMatch(/UNIQUE constraint failed/);
+    const [logged] = logs.events("request.unhandled_error", { path: "/boom" });
+    expect(logged?.message).toMatch(/insert users/);
+    expect(logged?.message).toMatch(/UNIQUE constraint failed/);
+    const output = logs.text();
     expect(output).not.toContain(SECRET_NAME);
     expect(output).not.toContain(SECRET_EMAIL);
     expect(output).not.toContain("params");
   });
 
   it("do not carry a failed query's values even when a caller logs the raw message", async () => {
-    const lines = capturedConsole();
+    const logs = captureLogEvents();
     const db = platformDb(env.PLATFORM_DB);
     const id = `usr_logtest_${crypto.randomUUID()}`;
     await db.insert(users).values({ id, email: `${crypto.randomUUID()}@example.test` });
@@ -70,11 +58,13 @@ describe("logs of database errors", () => {
         (err: unknown) => err,
       );
     expect(failure).toBeInstanceOf(Error);
-    log("error", "some.module_failed", {
+    log("warn", "memory.embed_failed", {
+      tenantId: "tnt_logtest",
+      count: 1,
       message: failure instanceof Error ? failure.message : String(failure),
     });
-    const output = lines.join("\n");
-    expect(output).toContain("some.module_failed");
+    logs.expectEvent("memory.embed_failed", { tenantId: "tnt_logtest" });
+    const output = logs.text();
     expect(output).not.toContain(SECRET_NAME);
     expect(output).not.toContain(SECRET_EMAIL);
   });

@@ -4,6 +4,7 @@ import { OpenAiLlm } from "../../workers/post-call/llm";
 import { runPostCall } from "../../workers/post-call/pipeline";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
 import { freshTenant, uniquePhone } from "../memory/support";
+import { captureLogEvents } from "../support/log-events";
 import { unhandledRejectionsDuring } from "../support/unhandled";
 import { callCount, recordCall as recordCallIn } from "./support";
 
@@ -105,7 +106,7 @@ describe("post-call pipeline", () => {
     ["cannot be resolved", "http://no-such-host.invalid/v1"],
     ["refuses the connection", "http://127.0.0.1:9/v1"],
   ])("falls back to the extractive summary when the LLM's host %s", async (_case, baseURL) => {
-    const logs = vi.spyOn(console, "warn");
+    const logs = captureLogEvents();
     const phone = uniquePhone();
     const callSid = await recordCall(phone);
     const llm = new OpenAiLlm({ apiKey: "sk-offline", baseURL });
@@ -122,10 +123,9 @@ describe("post-call pipeline", () => {
       .bind(callSid)
       .first<{ method: string }>();
     expect(summary?.method).toBe("extractive");
-    const events = logs.mock.calls.map((args) => String(args[0]));
-    expect(events.some((line) => line.includes('"event":"post_call.llm_unreachable"'))).toBe(true);
-    expect(events.join("\n")).not.toContain(baseURL);
-    expect(events.join("\n")).not.toContain("sk-offline");
+    logs.expectEvent("post_call.llm_unreachable", { tenantId: ctx.tenantId, callSid });
+    expect(logs.text()).not.toContain(baseURL);
+    expect(logs.text()).not.toContain("sk-offline");
     expect(unhandled).toEqual([]);
   });
 

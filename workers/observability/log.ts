@@ -1,6 +1,7 @@
 /**
  * One JSON object per event, read with `wrangler tail`. Callers pass identifiers and facts,
- * never secrets, tokens, audio or whole transcripts: the fields below are all a log may carry.
+ * never secrets, tokens, audio or whole transcripts: the events and their fields are listed in
+ * log-events.ts, and `log` takes no other.
  *
  * Database errors carry the values bound to the failed statement (Drizzle's message is
  * "Failed query: <sql>\nparams: <values>", D1's type errors quote the value), and those values are
@@ -8,16 +9,7 @@
  * only; `log` itself also cuts a failed query's text from any field, for callers that pass a raw
  * `err.message`.
  */
-export interface LogFields {
-  requestId?: string;
-  tenantId?: string;
-  callSid?: string;
-  status?: number;
-  durationMs?: number;
-  code?: string;
-  message?: string;
-  [key: string]: string | number | boolean | null | undefined;
-}
+import type { LogEventName, LogEvents, LogValue } from "./log-events";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -69,9 +61,9 @@ export function stackFrames(err: Error, limit = 5): string | undefined {
   return frames.length > 0 ? frames.slice(0, limit).join(" | ") : undefined;
 }
 
-export function log(level: LogLevel, event: string, fields: LogFields = {}): void {
-  const safe: LogFields = {};
-  for (const [key, value] of Object.entries(fields))
+export function log<E extends LogEventName>(level: LogLevel, event: E, fields: LogEvents[E]): void {
+  const safe: Record<string, LogValue> = {};
+  for (const [key, value] of Object.entries(fields) as [string, LogValue][])
     safe[key] = typeof value === "string" ? scrub(value) : value;
   const line = JSON.stringify({ level, event, at: new Date().toISOString(), ...safe });
   if (level === "error") console.error(line);

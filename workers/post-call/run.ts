@@ -117,7 +117,7 @@ async function withReachableLlm<T>(
       tenantId: ctx.tenantId,
       callSid,
       step,
-      error: errorText(err.cause),
+      message: errorText(err.cause),
     });
     return asLlmStep(() => fn(null));
   }
@@ -203,7 +203,9 @@ export async function runPostCallSteps(
     throw err;
   }
 
-  outcome.steps = steps;
-  outcome.status = Object.values(steps).every((s) => s === "done") ? "done" : "pending_llm";
-  return runner.step("finish", DB_STEP, (ctx) => finishStep(ctx, outcome, requestId));
+  const status: "done" | "pending_llm" = Object.values(steps).every((s) => s === "done")
+    ? "done"
+    : "pending_llm";
+  const finished = { ...outcome, steps, status };
+  return runner.step("finish", DB_STEP, (ctx) => finishStep(ctx, finished, requestId));
 }

@@ -22,7 +22,9 @@
  * treated as already running (or ran) and the message is acked. Whether a run has work at all
  * is its own start step's decision (steps/job.ts): a run after `done` changes nothing.
  */
+import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { postCallJobs } from "../db/tenant.schema";
 import type { Env } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import type { TenantContext } from "../tenancy/tenant-context";
@@ -105,11 +107,14 @@ export async function runPostCallNow(
 ): Promise<RunAnswer> {
   // No instance for a call that is not there: nothing would ever need its id.
   if (!(await loadCall(ctx, callSid))) return { kind: "missing" };
-  const latest = () =>
-    ctx.d1
-      .prepare("SELECT status, attempts FROM post_call_jobs WHERE call_sid = ?")
-      .bind(callSid)
-      .first<{ status: string; attempts: number }>();
+  const latest = async () =>
+    (
+      await ctx.db
+        .select({ status: postCallJobs.status, attempts: postCallJobs.attempts })
+        .from(postCallJobs)
+        .where(eq(postCallJobs.callSid, callSid))
+        .limit(1)
+    )[0];
   const job = await latest();
   let run = (job?.attempts ?? 0) + 1;
   if (job && job.status === "running" && job.attempts > 0) {

@@ -3,7 +3,7 @@
  * field: enough for an operator to see that Twilio or OpenAI changed a message, without a log
  * line per frame. Only the event type and the field's path are logged, never a value.
  */
-import type { LogFields } from "../../../workers/observability/log";
+import type { WithCallFields } from "../../../workers/observability/log-events";
 import { log } from "../../../workers/observability/log";
 
 export class DriftLog {
@@ -11,7 +11,7 @@ export class DriftLog {
 
   constructor(
     private readonly protocol: "twilio" | "realtime",
-    private readonly fields: (extra?: LogFields) => LogFields,
+    private readonly fields: WithCallFields,
   ) {}
 
   report(eventType: string, drift: readonly string[]): void {

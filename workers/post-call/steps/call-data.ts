@@ -1,48 +1,42 @@
 /** What the post-call steps read about one call: its row (as start saw it) and its transcript. */
+import { asc, eq } from "drizzle-orm";
+import { calls, transcriptTurns } from "../../db/tenant.schema";
 import type { TenantContext } from "../../tenancy/tenant-context";
 
 /** The call as the start step found it; passed from step to step (it is a step result). */
-export interface CallInfo {
-  callSid: string;
-  fromNumber: string;
-  startedAt: string;
-  endedAt: string | null;
-}
+export type CallInfo = Pick<
+  typeof calls.$inferSelect,
+  "callSid" | "fromNumber" | "startedAt" | "endedAt"
+>;
 
-export interface Turn {
-  seq: number;
-  speaker: "caller" | "agent" | "system";
-  text: string;
-}
+export type Turn = Pick<typeof transcriptTurns.$inferSelect, "seq" | "speaker" | "text">;
 
 const MAX_TRANSCRIPT_CHARS = 24_000;
 
 export async function loadCall(ctx: TenantContext, callSid: string): Promise<CallInfo | null> {
-  const row = await ctx.d1
-    .prepare("SELECT call_sid, from_number, started_at, ended_at FROM calls WHERE call_sid = ?")
-    .bind(callSid)
-    .first<{
-      call_sid: string;
-      from_number: string;
-      started_at: string;
-      ended_at: string | null;
-    }>();
-  if (!row) return null;
-  return {
-    callSid: row.call_sid,
-    fromNumber: row.from_number,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-  };
+  const [row] = await ctx.db
+    .select({
+      callSid: calls.callSid,
+      fromNumber: calls.fromNumber,
+      startedAt: calls.startedAt,
+      endedAt: calls.endedAt,
+    })
+    .from(calls)
+    .where(eq(calls.callSid, callSid))
+    .limit(1);
+  return row ?? null;
 }
 
 export async function loadTurns(ctx: TenantContext, callSid: string): Promise<Turn[]> {
-  return (
-    await ctx.d1
-      .prepare("SELECT seq, speaker, text FROM transcript_turns WHERE call_sid = ? ORDER BY seq")
-      .bind(callSid)
-      .all<Turn>()
-  ).results;
+  return ctx.db
+    .select({
+      seq: transcriptTurns.seq,
+      speaker: transcriptTurns.speaker,
+      text: transcriptTurns.text,
+    })
+    .from(transcriptTurns)
+    .where(eq(transcriptTurns.callSid, callSid))
+    .orderBy(asc(transcriptTurns.seq));
 }
 
 /** When the facts of this call were observed: its end, else its start. */

@@ -5,7 +5,9 @@
  * guarded by this step's mark in the job row, written in the same transaction: whichever run
  * (or retry) gets there first counts, every later one finds the mark and counts nothing.
  */
+import { and, eq, isNull, notExists, sql } from "drizzle-orm";
 import { findOrCreateCaller } from "../../callers/callers";
+import { callers, calls, postCallJobs } from "../../db/tenant.schema";
 import { normalizePhone } from "../../lib/phone";
 import type { TenantContext } from "../../tenancy/tenant-context";
 import type { CallInfo } from "./call-data";
@@ -21,29 +23,37 @@ export async function callerStep(ctx: TenantContext, call: CallInfo): Promise<Ca
   const phone = normalizePhone(call.fromNumber);
   const caller = phone ? await findOrCreateCaller(ctx, phone) : null;
   const now = new Date().toISOString();
-  const mark = ctx.d1
-    .prepare(
-      `UPDATE post_call_jobs SET steps = json_set(steps, '$.caller', 'done'), updated_at = ?
-        WHERE call_sid = ?`,
-    )
-    .bind(now, call.callSid);
+  const mark = ctx.db
+    .update(postCallJobs)
+    .set({ steps: sql`json_set(${postCallJobs.steps}, '$.caller', 'done')`, updatedAt: now })
+    .where(eq(postCallJobs.callSid, call.callSid));
   if (!caller) {
-    await mark.run();
+    await mark;
     return { state: "done", phone, callerId: null };
   }
-  await ctx.d1.batch([
-    ctx.d1
-      .prepare("UPDATE calls SET caller_id = ? WHERE call_sid = ? AND caller_id IS NULL")
-      .bind(caller.id, call.callSid),
-    ctx.d1
-      .prepare(
-        `UPDATE callers SET call_count = call_count + 1,
-           last_call_at = CASE WHEN last_call_at IS NULL OR last_call_at < ? THEN ? ELSE last_call_at END,
-           updated_at = ?
-         WHERE id = ? AND NOT EXISTS (SELECT 1 FROM post_call_jobs
-           WHERE call_sid = ? AND json_extract(steps, '$.caller') = 'done')`,
-      )
-      .bind(call.startedAt, call.startedAt, now, caller.id, call.callSid),
+  const counted = ctx.db
+    .select({ one: sql`1` })
+    .from(postCallJobs)
+    .where(
+      and(
+        eq(postCallJobs.callSid, call.callSid),
+        sql`json_extract(${postCallJobs.steps}, '$.caller') = 'done'`,
+      ),
+    );
+  await ctx.db.batch([
+    ctx.db
+      .update(calls)
+      .set({ callerId: caller.id })
+      .where(and(eq(calls.callSid, call.callSid), isNull(calls.callerId))),
+    ctx.db
+      .update(callers)
+      .set({
+        callCount: sql`${callers.callCount} + 1`,
+        lastCallAt: sql`CASE WHEN ${callers.lastCallAt} IS NULL OR ${callers.lastCallAt} < ${call.startedAt}
+          THEN ${call.startedAt} ELSE ${callers.lastCallAt} END`,
+        updatedAt: now,
+      })
+      .where(and(eq(callers.id, caller.id), notExists(counted))),
     mark,
   ]);
   return { state: "done", phone, callerId: caller.id };

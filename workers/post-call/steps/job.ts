@@ -7,6 +7,8 @@
  *   caller step alone also reads its own mark (caller.step.ts says why).
  * Within a run the Workflow keeps each finished step's result, so nothing here drives a retry.
  */
+import { eq, sql } from "drizzle-orm";
+import { calls, postCallJobs } from "../../db/tenant.schema";
 import { log } from "../../observability/log";
 import type { TenantContext } from "../../tenancy/tenant-context";
 import type { JobSteps, PostCallOutcome } from "../post-call.schema";
@@ -48,24 +50,23 @@ export async function startStep(
     });
     return { kind: "missing" };
   }
-  await ctx.d1
-    .prepare("INSERT INTO post_call_jobs (call_sid) VALUES (?) ON CONFLICT(call_sid) DO NOTHING")
-    .bind(callSid)
-    .run();
-  const job = await ctx.d1
-    .prepare("SELECT status, steps FROM post_call_jobs WHERE call_sid = ?")
-    .bind(callSid)
-    .first<{ status: string; steps: string }>();
+  await ctx.db.insert(postCallJobs).values({ callSid }).onConflictDoNothing();
+  const [job] = await ctx.db
+    .select({ status: postCallJobs.status, steps: postCallJobs.steps })
+    .from(postCallJobs)
+    .where(eq(postCallJobs.callSid, callSid))
+    .limit(1);
   const unchanged = job?.status === "done" || (job?.status === "pending_llm" && !llm);
   // Every run is counted, one with nothing to do too: the count names the next run (start.ts).
-  const counted = await ctx.d1
-    .prepare(
-      `UPDATE post_call_jobs SET attempts = MAX(attempts + 1, ?),
-         status = CASE WHEN ? THEN status ELSE 'running' END, updated_at = ?
-        WHERE call_sid = ? RETURNING attempts`,
-    )
-    .bind(run, unchanged ? 1 : 0, new Date().toISOString(), callSid)
-    .first<{ attempts: number }>();
+  const [counted] = await ctx.db
+    .update(postCallJobs)
+    .set({
+      attempts: sql`MAX(${postCallJobs.attempts} + 1, ${run})`,
+      ...(unchanged ? {} : { status: "running" as const }),
+      updatedAt: new Date().toISOString(),
+    })
+    .where(eq(postCallJobs.callSid, callSid))
+    .returning({ attempts: postCallJobs.attempts });
   if (job && unchanged)
     return {
       kind: "unchanged",
@@ -77,19 +78,24 @@ export async function startStep(
 
 export async function finishStep(
   ctx: TenantContext,
-  outcome: PostCallOutcome,
+  outcome: PostCallOutcome & { status: "done" | "pending_llm" },
   requestId: string | undefined,
 ): Promise<PostCallOutcome> {
   const now = new Date().toISOString();
-  await ctx.d1.batch([
-    ctx.d1
-      .prepare(
-        "UPDATE post_call_jobs SET status = ?, steps = ?, last_error = NULL, updated_at = ? WHERE call_sid = ?",
-      )
-      .bind(outcome.status, JSON.stringify(outcome.steps), now, outcome.callSid),
-    ctx.d1
-      .prepare("UPDATE calls SET post_call_status = ?, updated_at = ? WHERE call_sid = ?")
-      .bind(outcome.status, now, outcome.callSid),
+  await ctx.db.batch([
+    ctx.db
+      .update(postCallJobs)
+      .set({
+        status: outcome.status,
+        steps: JSON.stringify(outcome.steps),
+        lastError: null,
+        updatedAt: now,
+      })
+      .where(eq(postCallJobs.callSid, outcome.callSid)),
+    ctx.db
+      .update(calls)
+      .set({ postCallStatus: outcome.status, updatedAt: now })
+      .where(eq(calls.callSid, outcome.callSid)),
   ]);
   log("info", "post_call.finished", {
     tenantId: ctx.tenantId,
@@ -109,11 +115,14 @@ export async function recordFailureStep(
   steps: JobSteps,
   message: string,
 ): Promise<null> {
-  await ctx.d1
-    .prepare(
-      "UPDATE post_call_jobs SET status = 'failed', steps = ?, last_error = ?, updated_at = ? WHERE call_sid = ?",
-    )
-    .bind(JSON.stringify(steps), message.slice(0, 500), new Date().toISOString(), callSid)
-    .run();
+  await ctx.db
+    .update(postCallJobs)
+    .set({
+      status: "failed",
+      steps: JSON.stringify(steps),
+      lastError: message.slice(0, 500),
+      updatedAt: new Date().toISOString(),
+    })
+    .where(eq(postCallJobs.callSid, callSid));
   return null;
 }

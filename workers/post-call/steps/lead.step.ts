@@ -4,6 +4,8 @@
  * caller step found or created, so the pipeline and the caller's page show the same person.
  * It creates no lead itself. Idempotent: only leads not yet linked are touched.
  */
+import { and, eq, isNull } from "drizzle-orm";
+import { leads } from "../../db/tenant.schema";
 import type { TenantContext } from "../../tenancy/tenant-context";
 import type { CallInfo } from "./call-data";
 import type { CallerResult } from "./caller.step";
@@ -19,11 +21,9 @@ export async function leadStep(
   caller: CallerResult,
 ): Promise<LeadResult> {
   if (!caller.callerId) return { state: "done", linked: 0 };
-  const result = await ctx.d1
-    .prepare(
-      "UPDATE leads SET caller_id = ?, updated_at = ? WHERE call_sid = ? AND caller_id IS NULL",
-    )
-    .bind(caller.callerId, new Date().toISOString(), call.callSid)
-    .run();
+  const result = await ctx.db
+    .update(leads)
+    .set({ callerId: caller.callerId, updatedAt: new Date().toISOString() })
+    .where(and(eq(leads.callSid, call.callSid), isNull(leads.callerId)));
   return { state: "done", linked: result.meta.changes };
 }

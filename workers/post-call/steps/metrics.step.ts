@@ -3,6 +3,8 @@
  * and their running averages. Idempotent: one row per call and metric, and the averages are
  * recomputed from those rows, so a retry or a re-run can never count a call twice.
  */
+import { eq, sql } from "drizzle-orm";
+import { personalityAverages, personalityMetrics } from "../../db/tenant.schema";
 import type { TenantContext } from "../../tenancy/tenant-context";
 import type { CallInfo } from "./call-data";
 import type { CallerResult } from "./caller.step";
@@ -22,25 +24,37 @@ export async function metricsStep(
   if (!summary.analysis) return { state: summary.state };
   if (!caller.callerId) return { state: "done" };
   const callerId = caller.callerId;
-  const statements = Object.entries(summary.analysis.metrics).map(([metric, value]) =>
-    ctx.d1
-      .prepare(
-        `INSERT INTO personality_metrics (call_sid, caller_id, metric, value) VALUES (?, ?, ?, ?)
-         ON CONFLICT(call_sid, metric) DO NOTHING`,
-      )
-      .bind(call.callSid, callerId, metric, value),
+  const scores = Object.entries(summary.analysis.metrics).map(([metric, value]) =>
+    ctx.db
+      .insert(personalityMetrics)
+      .values({ callSid: call.callSid, callerId, metric, value })
+      .onConflictDoNothing({ target: [personalityMetrics.callSid, personalityMetrics.metric] }),
   );
-  statements.push(
-    ctx.d1
-      .prepare(
-        `INSERT INTO personality_averages (caller_id, metric, average, samples, updated_at)
-         SELECT caller_id, metric, AVG(value), COUNT(*), ? FROM personality_metrics
-         WHERE caller_id = ? GROUP BY caller_id, metric
-         ON CONFLICT(caller_id, metric) DO UPDATE SET average = excluded.average,
-           samples = excluded.samples, updated_at = excluded.updated_at`,
-      )
-      .bind(new Date().toISOString(), callerId),
-  );
-  await ctx.d1.batch(statements);
+  const averages = ctx.db
+    .insert(personalityAverages)
+    .select(
+      ctx.db
+        .select({
+          callerId: personalityMetrics.callerId,
+          metric: personalityMetrics.metric,
+          average: sql<number>`AVG(${personalityMetrics.value})`.as("average"),
+          samples: sql<number>`COUNT(*)`.as("samples"),
+          updatedAt: sql<string>`${new Date().toISOString()}`.as("updated_at"),
+        })
+        .from(personalityMetrics)
+        .where(eq(personalityMetrics.callerId, callerId))
+        .groupBy(personalityMetrics.callerId, personalityMetrics.metric),
+    )
+    .onConflictDoUpdate({
+      target: [personalityAverages.callerId, personalityAverages.metric],
+      set: {
+        average: sql`excluded.average`,
+        samples: sql`excluded.samples`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+    });
+  // The scores first: the averages are computed from them.
+  const [first, ...rest] = scores;
+  await ctx.db.batch(first ? [first, ...rest, averages] : [averages]);
   return { state: "done" };
 }

@@ -3,6 +3,8 @@
  * SMS recipients, then sent right away rather than at the next cron tick. Idempotent: the
  * outbox dedupes per call and recipient, so no run or retry texts the business twice.
  */
+import { eq } from "drizzle-orm";
+import { callSummaries, callers, calls } from "../../db/tenant.schema";
 import { queueCallSummarySms } from "../../messaging/call-summary-sms";
 import type { TenantContext } from "../../tenancy/tenant-context";
 import type { CallInfo } from "./call-data";
@@ -14,30 +16,28 @@ export interface SmsResult {
 
 export async function smsStep(ctx: TenantContext, call: CallInfo): Promise<SmsResult> {
   if (ctx.config.smsRecipients.length === 0) return { state: "done", queued: 0 };
-  const row = await ctx.d1
-    .prepare(
-      `SELECT s.summary, c.outcome, c.duration_seconds, cl.first_name, cl.last_name
-         FROM call_summaries s JOIN calls c ON c.call_sid = s.call_sid
-         LEFT JOIN callers cl ON cl.id = c.caller_id
-        WHERE s.call_sid = ?`,
-    )
-    .bind(call.callSid)
-    .first<{
-      summary: string;
-      outcome: string | null;
-      duration_seconds: number | null;
-      first_name: string | null;
-      last_name: string | null;
-    }>();
+  const [row] = await ctx.db
+    .select({
+      summary: callSummaries.summary,
+      outcome: calls.outcome,
+      durationSeconds: calls.durationSeconds,
+      firstName: callers.firstName,
+      lastName: callers.lastName,
+    })
+    .from(callSummaries)
+    .innerJoin(calls, eq(calls.callSid, callSummaries.callSid))
+    .leftJoin(callers, eq(callers.id, calls.callerId))
+    .where(eq(callSummaries.callSid, call.callSid))
+    .limit(1);
   if (!row) return { state: "done", queued: 0 };
-  const callerName = [row.first_name, row.last_name].filter(Boolean).join(" ") || null;
+  const callerName = [row.firstName, row.lastName].filter(Boolean).join(" ") || null;
   const queued = await queueCallSummarySms(ctx, {
     callSid: call.callSid,
     callerPhone: call.fromNumber,
     callerName,
     outcome: row.outcome,
     summary: row.summary,
-    durationSeconds: row.duration_seconds,
+    durationSeconds: row.durationSeconds,
   });
   return { state: "done", queued };
 }

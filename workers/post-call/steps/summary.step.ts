@@ -4,6 +4,7 @@
  * step `pending` for a later run with an LLM. Open items the LLM lists become caller facts.
  * Idempotent: the LLM summary replaces any earlier one, the extractive one never replaces any.
  */
+import { callSummaries } from "../../db/tenant.schema";
 import { contentTokens } from "../../memory/embedder";
 import { rememberFact } from "../../memory/memories";
 import type { TenantContext } from "../../tenancy/tenant-context";
@@ -66,13 +67,10 @@ async function storeExtractiveSummary(
   callerId: string | null,
   turns: Turn[],
 ): Promise<void> {
-  await ctx.d1
-    .prepare(
-      `INSERT INTO call_summaries (call_sid, caller_id, summary, method) VALUES (?, ?, ?, 'extractive')
-       ON CONFLICT(call_sid) DO NOTHING`,
-    )
-    .bind(callSid, callerId, extractiveSummary(turns))
-    .run();
+  await ctx.db
+    .insert(callSummaries)
+    .values({ callSid, callerId, summary: extractiveSummary(turns), method: "extractive" })
+    .onConflictDoNothing({ target: callSummaries.callSid });
 }
 
 export async function summaryStep(
@@ -97,21 +95,17 @@ export async function summaryStep(
       "snake_case keys. Score the caller 0..1 on each metric from this call only.",
     user: transcriptText(turns),
   });
-  await ctx.d1
-    .prepare(
-      `INSERT INTO call_summaries (call_sid, caller_id, summary, method, sentiment, open_items)
-       VALUES (?, ?, ?, 'llm', ?, ?)
-       ON CONFLICT(call_sid) DO UPDATE SET summary = excluded.summary, method = 'llm',
-         sentiment = excluded.sentiment, open_items = excluded.open_items, caller_id = excluded.caller_id`,
-    )
-    .bind(
-      call.callSid,
-      caller.callerId,
-      analysis.summary,
-      analysis.sentiment,
-      JSON.stringify(analysis.open_items),
-    )
-    .run();
+  const stored = {
+    callerId: caller.callerId,
+    summary: analysis.summary,
+    method: "llm" as const,
+    sentiment: analysis.sentiment,
+    openItems: JSON.stringify(analysis.open_items),
+  };
+  await ctx.db
+    .insert(callSummaries)
+    .values({ callSid: call.callSid, ...stored })
+    .onConflictDoUpdate({ target: callSummaries.callSid, set: stored });
   if (caller.phone) {
     for (const item of analysis.open_items) {
       await rememberFact(ctx, {
