@@ -29,6 +29,26 @@ describe("GET /api/openapi.json", () => {
   });
 });
 
+describe("GET /api/openapi.json: the public routes outside /api", () => {
+  it("documents health, the docs page, the Twilio webhooks and caller forgetting", async () => {
+    const res = await api<OpenApi>("GET", "/api/openapi.json");
+    const paths = res.body.paths;
+    expect(paths["/health"]?.get).toBeDefined();
+    expect(paths["/api/docs"]?.get).toBeDefined();
+    for (const hook of ["/twilio/voice", "/twilio/continue", "/twilio/recording", "/twilio/status"])
+      expect(paths[hook]?.post?.requestBody, hook).toMatchObject({
+        content: { "application/x-www-form-urlencoded": {} },
+      });
+    expect(paths["/twilio/voice"]?.post?.responses?.["200"]).toMatchObject({
+      content: { "text/xml": {} },
+    });
+    expect(paths["/twilio/sms-status"]?.post).toBeDefined();
+    expect(paths["/twilio/media/{callSid}"]?.get?.responses?.["101"]).toBeDefined();
+    expect(paths["/api/tenants/{tenantId}/callers/{phone}/forget"]?.post).toBeDefined();
+    expect(paths["/caller/{phone}"]?.delete).toBeDefined();
+  });
+});
+
 describe("GET /api/docs", () => {
   it("serves a self-contained page that renders the OpenAPI document", async () => {
     const res = await api<string>("GET", "/api/docs");

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../workers/auth/api-keys";
 import { platformDb } from "../../workers/db/handles";
 import { SHARED_CALLER_PHONE } from "../../workers/seed/demo-data";
+import { memberOf } from "../admin/support";
 import { api, seedDemoTenants } from "../support/api";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
 import { freshTenant, uniquePhone } from "./support";
@@ -305,6 +306,22 @@ describe("memory endpoints", () => {
     );
     expect(res.status).toBe(200);
     expect(res.body.receipt?.erased.memories).toBe(1);
+  });
+
+  it("refuses staff on the tenant-admin forget route before reading the phone; keys may forget", async () => {
+    const staff = await memberOf(tenantId, "staff");
+    const refused = await api<Json>("POST", `/api/tenants/${tenantId}/callers/not-a-phone/forget`, {
+      auth: { session: staff },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error?.code).toBe("forbidden");
+    const viaKey = await api<Json>(
+      "POST",
+      `/api/tenant/callers/${encodeURIComponent(uniquePhone())}/forget`,
+      as(),
+    );
+    expect(viaKey.status).toBe(200);
+    expect(viaKey.body.receipt?.known).toBe(false);
   });
 
   it("lists the memory endpoints in the OpenAPI document", async () => {

@@ -5,13 +5,12 @@
  * deadline: when it passes, what has arrived is returned with `partial: true` and the parts
  * still missing named, so a slow database never holds up a greeting.
  */
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { callSummaries, callers, memories, personalityAverages } from "../db/tenant.schema";
 import type { TenantContext } from "../tenancy/tenant-context";
 import { log } from "../observability/log";
 import { MemoryView } from "./memory.schema";
-import { toMemoryView } from "./memories";
+import type { MemoryRow } from "./memories";
+import { MEMORY_COLUMNS, toMemoryView } from "./memories";
 
 export const DEFAULT_CONTEXT_DEADLINE_MS = 250;
 const SALIENT_LIMIT = 12;
@@ -57,6 +56,18 @@ export const EnrichedContext = z
   .meta({ id: "EnrichedContext" });
 export type EnrichedContext = z.infer<typeof EnrichedContext>;
 
+interface CallerRowRaw {
+  id: string;
+  first_name: string | null;
+  last_name: string | null;
+  profile: string;
+  profile_template: string | null;
+  bio: string;
+  call_count: number;
+  last_call_at: string | null;
+  created_at: string;
+}
+
 const TYPE_WEIGHT: Record<string, number> = {
   open_item: 3,
   appointment: 2.5,
@@ -95,7 +106,9 @@ export async function getEnrichedContext(
 ): Promise<EnrichedContext> {
   const started = Date.now();
   const deadlineMs = options.deadlineMs ?? DEFAULT_CONTEXT_DEADLINE_MS;
-  const callerIdOf = sql`(SELECT id FROM callers WHERE phone = ${phone})`;
+  // Raw statements on ctx.d1 (not drizzle): the deadline is specified by a test that slows
+  // one statement down, by SQL, at the D1 binding.
+  const callerIdOf = "(SELECT id FROM callers WHERE phone = ?)";
   const result: EnrichedContext = {
     phone,
     known: false,
@@ -112,53 +125,63 @@ export async function getEnrichedContext(
   const done = new Set<ContextPart>();
 
   const parts: Record<ContextPart, Promise<void>> = {
-    profile: ctx.db
-      .select()
-      .from(callers)
-      .where(eq(callers.phone, phone))
-      .get()
+    profile: ctx.d1
+      .prepare(
+        "SELECT id, first_name, last_name, profile, profile_template, bio, call_count, last_call_at, created_at FROM callers WHERE phone = ?",
+      )
+      .bind(phone)
+      .first<CallerRowRaw>()
       .then((row) => {
         if (row) {
           result.known = true;
           result.bio = row.bio;
           result.caller = {
             id: row.id,
-            firstName: row.firstName,
-            lastName: row.lastName,
+            firstName: row.first_name,
+            lastName: row.last_name,
             profile: parseProfile(row.profile),
-            profileTemplate: row.profileTemplate,
-            callCount: row.callCount,
-            lastCallAt: row.lastCallAt,
-            since: row.createdAt,
+            profileTemplate: row.profile_template,
+            callCount: row.call_count,
+            lastCallAt: row.last_call_at,
+            since: row.created_at,
           };
         }
         done.add("profile");
       }),
-    summaries: ctx.db
-      .select({
-        callSid: callSummaries.callSid,
-        summary: callSummaries.summary,
-        sentiment: callSummaries.sentiment,
-        method: callSummaries.method,
-        at: callSummaries.createdAt,
-      })
-      .from(callSummaries)
-      .where(eq(callSummaries.callerId, callerIdOf))
-      .orderBy(desc(callSummaries.createdAt))
-      .limit(SUMMARY_LIMIT)
+    summaries: ctx.d1
+      .prepare(
+        `SELECT call_sid, summary, sentiment, method, created_at FROM call_summaries
+         WHERE caller_id = ${callerIdOf} ORDER BY created_at DESC LIMIT ?`,
+      )
+      .bind(phone, SUMMARY_LIMIT)
+      .all<{
+        call_sid: string;
+        summary: string;
+        sentiment: string | null;
+        method: string;
+        created_at: string;
+      }>()
       .then((rows) => {
-        result.recentSummaries = rows;
+        result.recentSummaries = rows.results.map((r) => ({
+          callSid: r.call_sid,
+          summary: r.summary,
+          sentiment: r.sentiment,
+          method: r.method,
+          at: r.created_at,
+        }));
         done.add("summaries");
       }),
-    memories: ctx.db
-      .select()
-      .from(memories)
-      .where(and(eq(memories.callerId, callerIdOf), isNull(memories.validTo)))
-      .orderBy(desc(memories.validFrom))
-      .limit(200)
+    memories: ctx.d1
+      .prepare(
+        `SELECT ${MEMORY_COLUMNS} FROM memories m
+         WHERE m.caller_id = ${callerIdOf} AND m.valid_to IS NULL
+         ORDER BY m.valid_from DESC LIMIT 200`,
+      )
+      .bind(phone)
+      .all<MemoryRow>()
       .then((rows) => {
         const now = Date.now();
-        const current = rows.map(toMemoryView);
+        const current = rows.results.map(toMemoryView);
         result.openItems = current
           .filter((m) => m.type === "open_item")
           .map((m) => ({ key: m.key, text: m.value, since: m.validFrom }));
@@ -170,12 +193,14 @@ export async function getEnrichedContext(
           .map(({ m }) => m);
         done.add("memories");
       }),
-    personality: ctx.db
-      .select()
-      .from(personalityAverages)
-      .where(eq(personalityAverages.callerId, callerIdOf))
+    personality: ctx.d1
+      .prepare(
+        `SELECT metric, average, samples FROM personality_averages WHERE caller_id = ${callerIdOf}`,
+      )
+      .bind(phone)
+      .all<{ metric: string; average: number; samples: number }>()
       .then((rows) => {
-        for (const r of rows)
+        for (const r of rows.results)
           result.personality[r.metric] = { average: r.average, samples: r.samples };
         done.add("personality");
       }),

@@ -7,7 +7,7 @@ import { normalizePhone } from "../lib/phone";
  * it is decoded once more (an undecodable rest is a 400, not a crash).
  */
 export function phoneFromPath(raw: string): string {
-  let decoded = raw;
+  let decoded: string;
   try {
     decoded = decodeURIComponent(raw);
   } catch {
