@@ -6,6 +6,7 @@ import { tenantAdminRoutes } from "./admin/tenant-admin.routes";
 import { tenantAgentRoutes } from "./agents/agents.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
+import { apiKeyCallerRoutes, tenantCallerRoutes } from "./callers/callers.routes";
 import { tenantCallLogRoutes } from "./calls/call-log.routes";
 import { callRoutes } from "./calls/calls.routes";
 import { tenantLeadRoutes } from "./leads/leads.routes";
@@ -18,6 +19,8 @@ import { requestContext } from "./http/request-context";
 import { platformRoutes } from "./tenancy/platform.routes";
 import { tenantAccess } from "./tenancy/tenant-access";
 import { tenantRoutes } from "./tenancy/tenant.routes";
+import { tenantTemplateRoutes } from "./templates/templates.routes";
+import { apiKeyTenantSelfRoutes, tenantSelfRoutes } from "./tenants/tenant-self.routes";
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -53,6 +56,11 @@ export const app = root
   .route("/api/tenants/:tenantId", tenantAgentRoutes)
   .route("/api/tenants/:tenantId", tenantCallLogRoutes)
   .route("/api/tenants/:tenantId", tenantLeadRoutes)
+  .route("/api/tenants/:tenantId", tenantCallerRoutes)
+  .route("/api/tenants/:tenantId", tenantTemplateRoutes)
+  .route("/api/tenants/:tenantId", tenantSelfRoutes)
+  .route("/api/tenant", apiKeyTenantSelfRoutes)
+  .route("/api/tenant", apiKeyCallerRoutes)
   .route("/api", apiDocsRoutes)
   .route("/api", tenantRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))

@@ -186,3 +186,17 @@ export const TemplateDefinition = z
     });
   });
 export type TemplateDefinition = z.infer<typeof TemplateDefinition>;
+
+/** `GET /api/tenants/{tenantId}/template`: what the profile form is generated from. */
+export const TenantTemplate = z
+  .object({
+    template: z.object({
+      id: z.string(),
+      name: z.string(),
+      version: z.number().int(),
+      label: z.string(),
+      fields: z.array(FieldDefinition),
+      groups: z.array(GroupDefinition),
+    }),
+  })
+  .meta({ id: "TenantTemplate" });

@@ -1,65 +1,22 @@
 /**
- * Tenant-scoped API. The same routes answer at `/api/tenant/...` (tenant API key) and at
- * `/api/tenants/:tenantId/...` (a logged-in member, or a key of that tenant).
+ * What is left of the foundation's tenant-scoped router: forgetting a caller, at `/api/tenant/...`
+ * (tenant API key) and at `/api/tenants/:tenantId/...` (a logged-in member, or a key of that
+ * tenant). The other tenant routes live in their resources' folders.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
-import { findCallerByPhone, listCallers } from "../callers/callers";
 import type { AppEnv } from "../http/app-env";
-import { badRequest, notFound } from "../http/errors";
-import { queryWith } from "../http/validation";
-import { normalizePhone } from "../lib/phone";
 import { forgetForTenantAdmin } from "../memory/memory.routes";
 import type { TenantContext } from "./tenant-context";
 
-/** The tenant resolved for this request by the middleware below. */
+/** The tenant the door (tenancy/tenant-access.ts) resolved for this request. */
 export function tenantOf(c: Context<AppEnv>): TenantContext {
   const ctx = c.get("tenant");
-  if (!ctx) throw new Error("tenant middleware did not run for this route");
+  if (!ctx) throw new Error("the tenant door did not run for this route");
   return ctx;
 }
 
-const ListCallersQuery = z
-  .object({
-    search: z.string().trim().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    offset: z.coerce.number().int().min(0).max(100_000).default(0),
-    customer_id: z.string().max(100).optional(),
-  })
-  .strict();
-
-// The tenant door (tenant-access.ts, mounted in app.ts for both prefixes) resolved the tenant.
 const tenantScoped = new Hono<AppEnv>()
-  .get("/", (c) => {
-    const { tenant } = tenantOf(c);
-    return c.json({
-      tenant: {
-        id: tenant.id,
-        slug: tenant.slug,
-        businessName: tenant.businessName,
-        status: tenant.status,
-        template: tenant.template,
-        agentConfig: tenant.agentConfig,
-      },
-    });
-  })
-  .get("/callers", async (c) => {
-    const query = queryWith(c, ListCallersQuery);
-    const callers = await listCallers(tenantOf(c), {
-      search: query.search,
-      limit: query.limit,
-      offset: query.offset,
-    });
-    return c.json({ callers });
-  })
-  .get("/callers/:phone", async (c) => {
-    const phone = normalizePhone(c.req.param("phone"));
-    if (!phone) throw badRequest("phone: must be a phone number, e.g. +19495550100");
-    const caller = await findCallerByPhone(tenantOf(c), phone);
-    if (!caller) throw notFound("No caller with that number");
-    return c.json({ caller });
-  })
   // Erases everything of one caller in this tenant (owners/admins; API keys too). Receipt of counts.
   .post("/callers/:phone/forget", async (c) => c.json(await forgetForTenantAdmin(c, tenantOf(c))));
 
