@@ -5,6 +5,7 @@ import { tenantAdminRoutes } from "./admin/tenant-admin.routes";
 import { tenantAgentRoutes } from "./agents/agents.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
+import { apiKeyCallerRoutes, tenantCallerRoutes } from "./callers/callers.routes";
 import { tenantCallLogRoutes } from "./calls/call-log.routes";
 import { callRoutes } from "./calls/calls.routes";
 import { forgetRoutes } from "./memory/forget.routes";
@@ -18,10 +19,10 @@ import { SECURITY_SCHEMES, router } from "./http/contract";
 import { AppError, errorBody, handleError } from "./http/errors";
 import { requestContext } from "./http/request-context";
 import { platformRoutes } from "./tenancy/platform.routes";
-import { platformTemplateRoutes } from "./templates/templates.routes";
+import { platformTemplateRoutes, tenantTemplateRoutes } from "./templates/templates.routes";
 import { platformTenantRoutes } from "./tenants/tenants.routes";
 import { tenantAccess } from "./tenancy/tenant-access";
-import { tenantRoutes } from "./tenancy/tenant.routes";
+import { apiKeyTenantSelfRoutes, tenantSelfRoutes } from "./tenants/tenant-self.routes";
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -58,10 +59,14 @@ export const app = root
   .route("/api/tenants/:tenantId", tenantAgentRoutes)
   .route("/api/tenants/:tenantId", tenantCallLogRoutes)
   .route("/api/tenants/:tenantId", tenantLeadRoutes)
+  .route("/api/tenants/:tenantId", tenantCallerRoutes)
+  .route("/api/tenants/:tenantId", tenantTemplateRoutes)
+  .route("/api/tenants/:tenantId", tenantSelfRoutes)
+  .route("/api/tenant", apiKeyTenantSelfRoutes)
+  .route("/api/tenant", apiKeyCallerRoutes)
   .route("/api/tenant", forgetRoutes)
   .route("/api/tenants/:tenantId", forgetRoutes)
   .route("/api", docsPageRoutes)
-  .route("/api", tenantRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))
   // The memory service's paths, kept as the phone orchestrator calls them (API key auth).
   .use("/v1/*", authenticate)

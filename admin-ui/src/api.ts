@@ -19,7 +19,6 @@ import type { ClientResponse, InferRequestType } from "hono/client";
 import type { z } from "zod";
 import type {
   AuditQuery,
-  CallerListQuery,
   TenantAuditQuery,
   UsageQuery,
   UserListQuery,
@@ -256,15 +255,16 @@ export const api = {
       data(tenants.calls.$get({ ...p(id), query: cleanQuery(query) })),
     call: (id: string, callSid: string) =>
       data(tenants.calls[":callSid"].$get({ param: { tenantId: id, callSid } })),
-    callers: (id: string, query: QueryOf<typeof CallerListQuery>) =>
-      data(tenants.callers.$get(withInput(p(id), { query }))),
+    callers: (id: string, query: Forms<Query<typeof tenants.callers.$get>>) =>
+      data(tenants.callers.$get({ ...p(id), query: cleanQuery(query) })),
     caller: (id: string, phone: string) =>
       data(tenants.callers[":phone"].$get({ param: { tenantId: id, phone } })),
     updateProfile: (id: string, phone: string, profile: Record<string, unknown>) =>
       data(
-        tenants.callers[":phone"].profile.$patch(
-          withInput({ param: { tenantId: id, phone } }, { json: { profile } }),
-        ),
+        tenants.callers[":phone"].profile.$patch({
+          param: { tenantId: id, phone },
+          json: { profile },
+        }),
       ),
     template: (id: string) => data(tenants.template.$get(p(id))),
     leads: (id: string, query: Forms<Query<typeof tenants.leads.$get>>) =>
@@ -272,7 +272,11 @@ export const api = {
     board: (id: string) => data(tenants.leads.board.$get(p(id))),
     lead: (id: string, leadId: string) =>
       data(tenants.leads[":id"].$get({ param: { tenantId: id, id: leadId } })),
-    moveLead: (id: string, leadId: string, body: Json<typeof tenants.leads[":id"]["stage"]["$post"]>) =>
+    moveLead: (
+      id: string,
+      leadId: string,
+      body: Json<(typeof tenants.leads)[":id"]["stage"]["$post"]>,
+    ) =>
       data(tenants.leads[":id"].stage.$post({ param: { tenantId: id, id: leadId }, json: body })),
     team: (id: string) => data(tenants.team.$get(p(id))),
     invite: (id: string, body: In<typeof InviteMemberRequest>) =>

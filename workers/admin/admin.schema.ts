@@ -54,13 +54,6 @@ export type UserListQuery = z.infer<typeof UserListQuery>;
 
 // ---- tenant tier ----
 
-export const CallerListQuery = z
-  .object({ search: z.string().trim().max(100).optional(), limit: Limit, offset: Offset })
-  .strict();
-
-export const CallerProfilePatch = z.object({ profile: z.record(z.string(), z.unknown()) }).strict();
-export type CallerProfilePatch = z.infer<typeof CallerProfilePatch>;
-
 export const InviteMember = z.object({ email: Email, role: InvitationRole }).strict();
 export type InviteMember = z.infer<typeof InviteMember>;
 

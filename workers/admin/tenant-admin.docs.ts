@@ -3,7 +3,6 @@ import { z } from "zod";
 import { registerRoute } from "../openapi/registry";
 import type { RouteDoc } from "../openapi/registry";
 import {
-  CallerProfilePatch,
   ChangeRole,
   CreateApiKeyRequest,
   InviteMember,
@@ -58,20 +57,6 @@ export function registerTenantAdminDocs(): void {
       ...rest,
     });
   };
-  route(
-    "patch",
-    "/callers/{phone}/profile",
-    "Edit a caller's profile (validated by the template)",
-    {
-      extraParams: { phone: z.string() },
-      body: CallerProfilePatch,
-    },
-  );
-  route(
-    "get",
-    "/template",
-    "The tenant's industry template (fields and groups for the profile form)",
-  );
   route("get", "/team", "Members and pending invitations", { security: "session" });
   route("post", "/team/invitations", "Invite a member (returns the single-use link)", {
     security: "session",

@@ -9,18 +9,13 @@ import { acceptLink, issueLink, pendingInvitations, revokeInvitation } from "../
 import { mayGrant } from "../auth/link-policy";
 import { requirePrincipal } from "../auth/middleware";
 import { audit } from "../audit/audit";
-import { findCallerByPhone, templateForCaller, updateCallerProfile } from "../callers/callers";
 import { platformDb } from "../db/handles";
 import type { AppEnv } from "../http/app-env";
-import { AppError, badRequest, forbidden, notFound } from "../http/errors";
+import { AppError, forbidden, notFound } from "../http/errors";
 import { jsonBody, parseWith, queryWith } from "../http/validation";
-import { normalizePhone } from "../lib/phone";
 import { deleteTenantSecret, listTenantSecrets, setTenantSecret } from "../secrets/tenant-secrets";
-import { applyProfilePatch } from "../templates/profile";
-import { getTemplate } from "../templates/registry";
-import { actorLabel, authorize } from "../tenancy/tenant-access";
+import { authorize } from "../tenancy/tenant-access";
 import {
-  CallerProfilePatch,
   ChangeRole,
   CreateApiKeyRequest,
   InviteMember,
@@ -35,51 +30,11 @@ import { changeMemberRole, listMembers, removeMember, resettableMember } from ".
 
 registerTenantAdminDocs();
 
-function phoneParam(raw: string): string {
-  const phone = normalizePhone(decodeURIComponent(raw));
-  if (!phone) throw badRequest("phone: must be a phone number, e.g. +19495550100");
-  return phone;
-}
-
 function secretName(raw: string) {
   return parseWith(SecretName, raw, "secret name");
 }
 
 export const tenantAdminRoutes = new Hono<AppEnv>()
-
-  // ---- callers and their template ----
-  .patch("/callers/:phone/profile", async (c) => {
-    const { ctx } = authorize(c, "callers.update");
-    const phone = phoneParam(c.req.param("phone"));
-    const body = await jsonBody(c, CallerProfilePatch);
-    const caller = await findCallerByPhone(ctx, phone);
-    if (!caller) throw notFound("No caller with that number");
-    // A form saves all or nothing: check the whole patch first, with the same validator the store uses.
-    const check = applyProfilePatch(templateForCaller(ctx, caller), caller.profile, body.profile);
-    if (check.rejected.length > 0) {
-      const issues = check.rejected.map((i) => ({ path: i.path || "profile", message: i.message }));
-      throw badRequest(
-        `Invalid profile: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
-        issues,
-      );
-    }
-    const result = await updateCallerProfile(ctx, phone, body.profile);
-    await audit(platformDb(c.env.PLATFORM_DB), c.get("principal"), {
-      action: "caller.profile_update",
-      tenantId: ctx.tenantId,
-      target: caller.id,
-      detail: { fields: result.applied },
-      requestId: c.get("requestId"),
-    });
-    return c.json({ caller: result.caller, applied: result.applied });
-  })
-  .get("/template", (c) => {
-    const { ctx } = authorize(c, "callers.read");
-    const template = getTemplate(ctx.template.name, ctx.template.version);
-    if (!template) throw notFound("This tenant's template is not available");
-    const { name, version, label, fields, groups } = template.definition;
-    return c.json({ template: { id: template.id, name, version, label, fields, groups } });
-  })
 
   // ---- team ----
   .get("/team", async (c) => {

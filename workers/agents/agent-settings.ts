@@ -33,10 +33,7 @@ import {
 } from "./personality";
 
 /** The settings after a patch, validated as a whole (a patch valid field by field can still clash). */
-export function patchedConfig(
-  current: AgentConfig,
-  patch: AgentConfigPatch,
-): Result<AgentConfig> {
+export function patchedConfig(current: AgentConfig, patch: AgentConfigPatch): Result<AgentConfig> {
   const merged = AgentConfig.safeParse(mergeAgentConfig(current, patch));
   if (merged.success) return ok(merged.data);
   // Worded as a request validator words it: to the client this is one more check of its body.

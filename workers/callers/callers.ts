@@ -8,22 +8,13 @@ import type { CompiledTemplate } from "../templates/compile";
 import type { ProfileIssue } from "../templates/profile";
 import { applyProfilePatch, renderBio } from "../templates/profile";
 import { getTemplate, getTemplateById, templateId } from "../templates/registry";
+import type { CallerView, ProfileEdit } from "./callers.schema";
+import type { Result } from "../lib/result";
+import { fail, ok } from "../lib/result";
 
 export type CallerRow = typeof callers.$inferSelect;
 
-export interface CallerView {
-  id: string;
-  phone: string;
-  firstName: string | null;
-  lastName: string | null;
-  profile: Record<string, unknown>;
-  profileTemplate: string | null;
-  bio: string;
-  callCount: number;
-  lastCallAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { CallerView };
 
 export function toCallerView(row: CallerRow): CallerView {
   let profile: Record<string, unknown> = {};
@@ -144,4 +135,28 @@ export async function updateCallerProfile(
     .where(eq(callers.id, caller.id));
   const updated = await findCallerByPhone(ctx, phone);
   return { caller: updated ?? caller, applied: result.applied, rejected: result.rejected };
+}
+
+/**
+ * A staff edit of a known caller's profile. A form saves all or nothing: the whole patch is
+ * checked first, with the same validator the store uses, and any rejected field refuses it.
+ */
+export async function editCallerProfile(
+  ctx: TenantContext,
+  phone: string,
+  patch: Record<string, unknown>,
+): Promise<Result<ProfileEdit>> {
+  const caller = await findCallerByPhone(ctx, phone);
+  if (!caller) return fail("not_found", "No caller with that number");
+  const check = applyProfilePatch(templateForCaller(ctx, caller), caller.profile, patch);
+  if (check.rejected.length > 0) {
+    const issues = check.rejected.map((i) => ({ path: i.path || "profile", message: i.message }));
+    return fail(
+      "invalid_request",
+      `Invalid profile: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+      issues,
+    );
+  }
+  const result = await updateCallerProfile(ctx, phone, patch);
+  return ok({ caller: result.caller ?? caller, applied: result.applied });
 }

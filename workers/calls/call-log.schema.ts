@@ -58,7 +58,12 @@ export const CallDetail = z
   .object({
     call: CallLogEntry,
     transcript: z.array(
-      z.object({ seq: z.number().int(), speaker: z.enum(transcriptTurns.speaker.enumValues), text: z.string(), at: z.string() }),
+      z.object({
+        seq: z.number().int(),
+        speaker: z.enum(transcriptTurns.speaker.enumValues),
+        text: z.string(),
+        at: z.string(),
+      }),
     ),
     summary: z
       .object({

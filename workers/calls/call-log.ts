@@ -45,10 +45,7 @@ function nameOf(first: string | null, last: string | null): string | null {
   return name.length > 0 ? name : null;
 }
 
-export async function listCalls(
-  ctx: TenantContext,
-  query: CallListQuery,
-): Promise<CallList> {
+export async function listCalls(ctx: TenantContext, query: CallListQuery): Promise<CallList> {
   const where: SQL[] = [];
   if (query.from) where.push(gte(calls.startedAt, lowerBound(query.from)));
   if (query.to) where.push(lt(calls.startedAt, upperBound(query.to)));

@@ -45,7 +45,9 @@ export const tenantLeadRoutes = r
       summary: "Leads board grouped by stage",
       middleware: permit("leads.read"),
       request: { params: TenantPath },
-      responses: { 200: jsonResponse(LeadBoard, `Every stage, its newest ${BOARD_LIMIT_PER_STAGE}`) },
+      responses: {
+        200: jsonResponse(LeadBoard, `Every stage, its newest ${BOARD_LIMIT_PER_STAGE}`),
+      },
     }),
     async (c) => c.json(await leadBoard(authorized(c).ctx, BOARD_LIMIT_PER_STAGE), 200),
   )

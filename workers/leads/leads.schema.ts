@@ -27,7 +27,9 @@ export const LeadListQuery = z
   .strict();
 export type LeadListQuery = z.infer<typeof LeadListQuery>;
 
-export const LeadPath = z.object({ id: z.string().meta({ description: "The lead's id (`lead_…`)" }) });
+export const LeadPath = z.object({
+  id: z.string().meta({ description: "The lead's id (`lead_…`)" }),
+});
 
 /** A lead as stored (workers/db/tenant.schema.ts `leads`). */
 export const Lead = z

@@ -194,3 +194,17 @@ export const TemplateSummary = z
 export type TemplateSummary = z.infer<typeof TemplateSummary>;
 
 export const TemplateList = z.object({ templates: z.array(TemplateSummary) });
+
+/** `GET /api/tenants/{tenantId}/template`: what the profile form is generated from. */
+export const TenantTemplate = z
+  .object({
+    template: z.object({
+      id: z.string(),
+      name: z.string(),
+      version: z.number().int(),
+      label: z.string(),
+      fields: z.array(FieldDefinition),
+      groups: z.array(GroupDefinition),
+    }),
+  })
+  .meta({ id: "TenantTemplate" });
