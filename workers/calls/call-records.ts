@@ -7,8 +7,8 @@
  * queues the job and adds usage. The call object, the status callback and a socket-loss alarm
  * may all try; one wins, the others change nothing.
  */
-import { and, eq, inArray, notInArray } from "drizzle-orm";
-import { calls } from "../db/tenant.schema";
+import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
+import { calls, transcriptTurns } from "../db/tenant.schema";
 import type { Env } from "../env";
 import { log } from "../observability/log";
 import type { PostCallJob } from "../post-call/post-call-job.schema";
@@ -152,53 +152,64 @@ export async function finaliseCall(
   record: FinalCallRecord,
 ): Promise<FinaliseResult> {
   const duration = record.durationSeconds ?? secondsBetween(record.startedAt, record.endedAt);
-  const guard = "EXISTS (SELECT 1 FROM calls WHERE call_sid = ?1 AND post_call_status = 'none')";
-  const statements: D1PreparedStatement[] = [
+  // Turns are written only while the call is not finalised: selected from the call's row when
+  // it still says so (the same batch flips it below, so a second finalise writes none).
+  const open = and(eq(calls.callSid, record.callSid), eq(calls.postCallStatus, "none"));
+  const turns = record.turns.map((turn) =>
+    ctx.db
+      .insert(transcriptTurns)
+      .select(
+        ctx.db
+          .select({
+            id: sql<number>`NULL`.as("id"),
+            callSid: calls.callSid,
+            seq: sql<number>`${turn.seq}`.as("seq"),
+            speaker: sql<TranscriptTurn["speaker"]>`${turn.speaker}`.as("speaker"),
+            text: sql<string>`${transcriptText(turn)}`.as("text"),
+            at: sql<string>`${turn.at}`.as("at"),
+          })
+          .from(calls)
+          .where(open),
+      )
+      .onConflictDoNothing({ target: [transcriptTurns.callSid, transcriptTurns.seq] }),
+  );
+  const results = await ctx.db.batch([
     // The voice webhook made the row; this only covers a call it could not record.
-    ctx.d1
-      .prepare(
-        `INSERT INTO calls (call_sid, caller_id, from_number, to_number, started_at)
-         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (call_sid) DO NOTHING`,
-      )
-      .bind(record.callSid, record.callerId, record.fromNumber, record.toNumber, record.startedAt),
-    ...record.turns.map((turn) =>
-      ctx.d1
-        .prepare(
-          `INSERT INTO transcript_turns (call_sid, seq, speaker, text, at)
-           SELECT ?1, ?2, ?3, ?4, ?5 WHERE ${guard}
-           ON CONFLICT (call_sid, seq) DO NOTHING`,
-        )
-        .bind(record.callSid, turn.seq, turn.speaker, transcriptText(turn), turn.at),
-    ),
-    ctx.d1
-      .prepare(
-        `UPDATE calls SET
-           caller_id = COALESCE(?2, caller_id),
-           status = CASE WHEN status IN ('completed','busy','failed','no-answer','canceled') THEN status
-                         ELSE COALESCE(?3, 'completed') END,
-           outcome = ?4, end_reason = ?5, transferred_to = ?6, tools_used = ?7,
-           model_input_tokens = ?8, model_output_tokens = ?9,
-           ended_at = ?10, duration_seconds = ?11,
-           post_call_status = 'queued', updated_at = ?10
-         WHERE call_sid = ?1 AND post_call_status = 'none'`,
-      )
-      .bind(
-        record.callSid,
-        record.callerId,
-        record.finalStatus ?? null,
-        record.outcome,
-        record.endReason,
-        record.transferredTo,
-        JSON.stringify(record.toolsUsed),
-        record.inputTokens,
-        record.outputTokens,
-        record.endedAt,
-        duration,
-      ),
-  ];
-  const results = await ctx.d1.batch(statements);
-  const flipped = results[results.length - 1]?.meta.changes ?? 0;
-  if (flipped === 0) return { written: false, reason: "already_finalised" };
+    ctx.db
+      .insert(calls)
+      .values({
+        callSid: record.callSid,
+        callerId: record.callerId,
+        fromNumber: record.fromNumber,
+        toNumber: record.toNumber,
+        startedAt: record.startedAt,
+      })
+      .onConflictDoNothing({ target: calls.callSid }),
+    ...turns,
+    ctx.db
+      .update(calls)
+      .set({
+        callerId: sql`COALESCE(${record.callerId}, ${calls.callerId})`,
+        status: sql`CASE WHEN ${calls.status} IN ('completed','busy','failed','no-answer','canceled')
+          THEN ${calls.status} ELSE COALESCE(${record.finalStatus ?? null}, 'completed') END`,
+        outcome: record.outcome,
+        endReason: record.endReason,
+        transferredTo: record.transferredTo,
+        toolsUsed: JSON.stringify(record.toolsUsed),
+        modelInputTokens: record.inputTokens,
+        modelOutputTokens: record.outputTokens,
+        endedAt: record.endedAt,
+        durationSeconds: duration,
+        postCallStatus: "queued",
+        updatedAt: record.endedAt,
+      })
+      .where(open)
+      .returning({ callSid: calls.callSid }),
+  ]);
+  // The last statement flips the call: it returns the row only when this finalise wrote it.
+  const flipped = results.at(-1);
+  if (!Array.isArray(flipped) || flipped.length === 0)
+    return { written: false, reason: "already_finalised" };
 
   const job: PostCallJob = {
     kind: "post_call",

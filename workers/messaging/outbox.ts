@@ -8,6 +8,8 @@
  *    └──retry (backoff)┘── permanent error or attempts spent ──▶ failed
  */
 import { and, asc, eq, isNull, lte, or } from "drizzle-orm";
+import { platformDb } from "../db/handles";
+import { phoneNumbers } from "../db/platform.schema";
 import { smsOutbox } from "../db/tenant.schema";
 import type { Env } from "../env";
 import { newId } from "../lib/crypto";
@@ -56,11 +58,12 @@ export async function queueSms(
 
 /** The number a tenant's texts come from: its first phone number. */
 export async function senderNumberFor(env: Env, tenantId: string): Promise<string | null> {
-  const row = await env.PLATFORM_DB.prepare(
-    "SELECT e164 FROM phone_numbers WHERE tenant_id = ? ORDER BY created_at, e164 LIMIT 1",
-  )
-    .bind(tenantId)
-    .first<{ e164: string }>();
+  const [row] = await platformDb(env.PLATFORM_DB)
+    .select({ e164: phoneNumbers.e164 })
+    .from(phoneNumbers)
+    .where(eq(phoneNumbers.tenantId, tenantId))
+    .orderBy(asc(phoneNumbers.createdAt), asc(phoneNumbers.e164))
+    .limit(1);
   return row?.e164 ?? null;
 }
 

@@ -43,6 +43,7 @@ export interface MigrationState {
 export async function tenantMigrationState(db: D1Database): Promise<MigrationState> {
   let applied: string[] = [];
   try {
+    // Raw: d1_migrations is wrangler's own table, not part of the tenant schema.
     const rows = await db
       .prepare("SELECT name FROM d1_migrations ORDER BY id")
       .all<{ name: string }>();
