@@ -1,7 +1,10 @@
 /** The Worker's HTTP surface: one chain, one error handler. */
 import { bodyLimit } from "hono/body-limit";
+import { tenantAccess } from "./admin/access";
 import { apiDocsRoutes } from "./admin/api-docs.routes";
 import { platformAdminRoutes } from "./admin/platform-admin.routes";
+import { platformApiKeyRoutes, tenantApiKeyRoutes } from "./api-keys/api-keys.routes";
+import { platformAuditRoutes, tenantAuditRoutes } from "./audit/audit.routes";
 import { tenantAdminRoutes } from "./admin/tenant-admin.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
@@ -12,8 +15,12 @@ import { buildOpenApiDocument } from "./openapi/registry";
 import { SECURITY_SCHEMES, router } from "./http/contract";
 import { AppError, errorBody, handleError } from "./http/errors";
 import { requestContext } from "./http/request-context";
+import { tenantSecretRoutes } from "./secrets/secrets.routes";
+import { platformTeamRoutes, tenantTeamRoutes } from "./team/team.routes";
 import { platformRoutes } from "./tenancy/platform.routes";
 import { tenantRoutes } from "./tenancy/tenant.routes";
+import { platformUsageRoutes } from "./usage/usage.routes";
+import { platformUserRoutes } from "./users/users.routes";
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -42,7 +49,19 @@ export const app = root
   // The admin routers go first: /api/platform/tenants (list) and the tenant tier's access policy.
   .route("/api/platform", platformAdminRoutes)
   .route("/api/platform", platformRoutes)
+  .route("/api/platform", platformTeamRoutes)
+  .route("/api/platform", platformApiKeyRoutes)
+  .route("/api/platform", platformAuditRoutes)
+  .route("/api/platform", platformUsageRoutes)
+  .route("/api/platform", platformUserRoutes)
+  // The tenant tier's access policy, once for all its routers (a router's own `use` would run
+  // again for every router mounted after it under the same prefix).
+  .use("/api/tenants/:tenantId/*", tenantAccess)
   .route("/api/tenants/:tenantId", tenantAdminRoutes)
+  .route("/api/tenants/:tenantId", tenantTeamRoutes)
+  .route("/api/tenants/:tenantId", tenantApiKeyRoutes)
+  .route("/api/tenants/:tenantId", tenantSecretRoutes)
+  .route("/api/tenants/:tenantId", tenantAuditRoutes)
   .route("/api", apiDocsRoutes)
   .route("/api", tenantRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))

@@ -20,25 +20,27 @@ import type { z } from "zod";
 import type { AgentConfigPatch } from "@worker-types/workers/agents/agent-config.schema";
 import type {
   AgentPreviewRequest,
-  AuditQuery,
   CallListQuery,
   CallerListQuery,
   LeadListQuery,
-  TenantAuditQuery,
   TenantListQuery,
-  UsageQuery,
-  UserListQuery,
 } from "@worker-types/workers/admin/admin.schema";
 import type { platformAdminRoutes } from "@worker-types/workers/admin/platform-admin.routes";
 import type { AppType } from "@worker-types/workers/app";
+import type { AuditQuery, TenantAuditQuery } from "@worker-types/workers/audit/audit.schema";
 import type {
   AcceptInvitationRequest,
   ChangePasswordRequest,
   InvitationRole,
-  InviteMemberRequest,
-  InvitePlatformAdminRequest,
   LoginRequest,
 } from "@worker-types/workers/auth/auth.schema";
+import type {
+  InviteMember,
+  InvitePlatformAdminRequest,
+} from "@worker-types/workers/team/team.schema";
+import type { SecretName } from "@worker-types/workers/secrets/secrets.schema";
+import type { UsageQuery } from "@worker-types/workers/usage/usage.schema";
+import type { UserListQuery } from "@worker-types/workers/users/users.schema";
 import type { MoveLead } from "@worker-types/workers/leads/leads.schema";
 import type { CreateTenant } from "@worker-types/workers/tenancy/tenants.schema";
 
@@ -184,15 +186,14 @@ const p = (tenantId: string) => ({ param: { tenantId } });
 
 export const api = {
   auth: {
-    login: (body: In<typeof LoginRequest>) => data(auth.login.$post(withInput({}, { json: body }))),
+    login: (body: In<typeof LoginRequest>) => data(auth.login.$post({ json: body })),
     logout: () => data(auth.logout.$post()),
     me: () => data(auth.me.$get()),
     changePassword: (body: In<typeof ChangePasswordRequest>) =>
-      data(auth.password.$post(withInput({}, { json: body }))),
-    lookupInvitation: (token: string) =>
-      data(auth.invitations.lookup.$get(withInput({}, { query: { token } }))),
+      data(auth.password.$post({ json: body })),
+    lookupInvitation: (token: string) => data(auth.invitations.lookup.$get({ query: { token } })),
     acceptInvitation: (body: In<typeof AcceptInvitationRequest>) =>
-      data(auth.invitations.accept.$post(withInput({}, { json: body }))),
+      data(auth.invitations.accept.$post({ json: body })),
   },
   platform: {
     tenants: (query: QueryOf<typeof TenantListQuery>) =>
@@ -217,29 +218,21 @@ export const api = {
         ),
       ),
     templates: () => data(platformAdmin.templates.$get()),
-    invite: (id: string, body: In<typeof InviteMemberRequest>) =>
-      data(
-        platformAdmin.tenants[":id"].invitations.$post(
-          withInput({ param: { id } }, { json: body }),
-        ),
-      ),
+    invite: (id: string, body: In<typeof InviteMember>) =>
+      data(platform.tenants[":id"].invitations.$post({ param: { id }, json: body })),
     tenantUsage: (id: string, query: QueryOf<typeof UsageQuery> = {}) =>
-      data(platformAdmin.tenants[":id"].usage.$get(withInput({ param: { id } }, { query }))),
+      data(platform.tenants[":id"].usage.$get({ param: { id }, query: cleanQuery(query) })),
     usage: (query: QueryOf<typeof UsageQuery> = {}) =>
-      data(platformAdmin.usage.$get(withInput({}, { query }))),
+      data(platform.usage.$get({ query: cleanQuery(query) })),
     health: () => data(platform.health.$get()),
     audit: (query: QueryOf<typeof AuditQuery>) =>
-      data(platformAdmin.audit.$get(withInput({}, { query }))),
+      data(platform.audit.$get({ query: cleanQuery(query) })),
     users: (query: QueryOf<typeof UserListQuery>) =>
-      data(platformAdmin.users.$get(withInput({}, { query }))),
+      data(platform.users.$get({ query: cleanQuery(query) })),
     resetLink: (userId: string) =>
-      data(
-        platformAdmin.users[":userId"]["reset-link"].$post(
-          withInput({ param: { userId } }, { json: {} }),
-        ),
-      ),
+      data(platform.users[":userId"]["reset-link"].$post({ param: { userId } })),
     invitePlatformAdmin: (body: In<typeof InvitePlatformAdminRequest>) =>
-      data(platformAdmin.invitations.$post(withInput({}, { json: body }))),
+      data(platform.invitations.$post({ json: body })),
   },
   tenant: {
     get: (id: string) => data(tenants.$get(p(id))),
@@ -275,40 +268,28 @@ export const api = {
         ),
       ),
     team: (id: string) => data(tenants.team.$get(p(id))),
-    invite: (id: string, body: In<typeof InviteMemberRequest>) =>
-      data(tenants.team.invitations.$post(withInput(p(id), { json: body }))),
+    invite: (id: string, body: In<typeof InviteMember>) =>
+      data(tenants.team.invitations.$post({ ...p(id), json: body })),
     revokeInvitation: (id: string, invitationId: string) =>
       data(tenants.team.invitations[":id"].$delete({ param: { tenantId: id, id: invitationId } })),
     changeRole: (id: string, userId: string, role: InvitationRole) =>
-      data(
-        tenants.team[":userId"].$patch(
-          withInput({ param: { tenantId: id, userId } }, { json: { role } }),
-        ),
-      ),
+      data(tenants.team[":userId"].$patch({ param: { tenantId: id, userId }, json: { role } })),
     removeMember: (id: string, userId: string) =>
       data(tenants.team[":userId"].$delete({ param: { tenantId: id, userId } })),
     resetLink: (id: string, userId: string) =>
-      data(
-        tenants.team[":userId"]["reset-link"].$post(
-          withInput({ param: { tenantId: id, userId } }, { json: {} }),
-        ),
-      ),
+      data(tenants.team[":userId"]["reset-link"].$post({ param: { tenantId: id, userId } })),
     apiKeys: (id: string) => data(tenants["api-keys"].$get(p(id))),
     createApiKey: (id: string, name: string) =>
-      data(tenants["api-keys"].$post(withInput(p(id), { json: { name } }))),
+      data(tenants["api-keys"].$post({ ...p(id), json: { name } })),
     revokeApiKey: (id: string, keyId: string) =>
       data(tenants["api-keys"][":id"].$delete({ param: { tenantId: id, id: keyId } })),
     secrets: (id: string) => data(tenants.secrets.$get(p(id))),
-    setSecret: (id: string, name: string, value: string) =>
-      data(
-        tenants.secrets[":name"].$put(
-          withInput({ param: { tenantId: id, name } }, { json: { value } }),
-        ),
-      ),
-    deleteSecret: (id: string, name: string) =>
+    setSecret: (id: string, name: SecretName, value: string) =>
+      data(tenants.secrets[":name"].$put({ param: { tenantId: id, name }, json: { value } })),
+    deleteSecret: (id: string, name: SecretName) =>
       data(tenants.secrets[":name"].$delete({ param: { tenantId: id, name } })),
     audit: (id: string, query: QueryOf<typeof TenantAuditQuery>) =>
-      data(tenants.audit.$get(withInput(p(id), { query }))),
+      data(tenants.audit.$get({ ...p(id), query: cleanQuery(query) })),
   },
 };
 

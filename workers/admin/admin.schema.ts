@@ -1,13 +1,9 @@
 /** Request schemas of the admin API (both tiers). Each schema and its type share a name. */
 import { z } from "zod";
 import { AgentConfigPatch } from "../agents/agent-config.schema";
-import { Email, InvitationRole } from "../auth/auth.schema";
 import { LeadStage } from "../leads/leads.schema";
-import { SecretName } from "../secrets/tenant-secrets";
+import { Limit, Offset } from "../lib/paging";
 import { TemplateId } from "../tenancy/tenants.schema";
-
-const Limit = z.coerce.number().int().min(1).max(200).default(50);
-const Offset = z.coerce.number().int().min(0).max(1_000_000).default(0);
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -18,11 +14,6 @@ export const DateBound = z
   .refine((v) => (DAY.test(v) || v.includes("T")) && !Number.isNaN(Date.parse(v)), {
     message: "must be a date (YYYY-MM-DD) or an ISO date-time",
   });
-
-export const Day = z
-  .string()
-  .regex(DAY, "must be a date (YYYY-MM-DD)")
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "must be a real date");
 
 // ---- platform tier ----
 
@@ -43,45 +34,6 @@ export type OffboardRequest = z.infer<typeof OffboardRequest>;
 
 export const AssignTemplateRequest = z.object({ template: TemplateId }).strict();
 export type AssignTemplateRequest = z.infer<typeof AssignTemplateRequest>;
-
-export const UsageQuery = z
-  .object({ from: Day.optional(), to: Day.optional() })
-  .strict()
-  .refine((q) => !q.from || !q.to || q.from <= q.to, {
-    path: ["to"],
-    message: "must not be before from",
-  });
-export type UsageQuery = z.infer<typeof UsageQuery>;
-
-export const AuditQuery = z
-  .object({
-    tenantId: z.string().max(100).optional(),
-    action: z
-      .string()
-      .trim()
-      .regex(
-        /^[a-z_.]+\*?$/,
-        "must be an action such as tenant.suspend, or a prefix such as team.*",
-      )
-      .optional(),
-    actorId: z.string().max(100).optional(),
-    limit: Limit,
-    offset: Offset,
-  })
-  .strict();
-export type AuditQuery = z.infer<typeof AuditQuery>;
-
-export const TenantAuditQuery = AuditQuery.pick({
-  action: true,
-  limit: true,
-  offset: true,
-}).strict();
-export type TenantAuditQuery = z.infer<typeof TenantAuditQuery>;
-
-export const UserListQuery = z
-  .object({ search: z.string().trim().max(100).optional(), limit: Limit, offset: Offset })
-  .strict();
-export type UserListQuery = z.infer<typeof UserListQuery>;
 
 // ---- tenant tier ----
 
@@ -117,18 +69,3 @@ export const LeadListQuery = z
   .object({ stage: LeadStage.optional(), limit: Limit, offset: Offset })
   .strict();
 export type LeadListQuery = z.infer<typeof LeadListQuery>;
-
-export const InviteMember = z.object({ email: Email, role: InvitationRole }).strict();
-export type InviteMember = z.infer<typeof InviteMember>;
-
-export const ChangeRole = z.object({ role: InvitationRole }).strict();
-export type ChangeRole = z.infer<typeof ChangeRole>;
-
-export const CreateApiKeyRequest = z.object({ name: z.string().trim().min(1).max(80) }).strict();
-
-export const SetSecretRequest = z
-  .object({ value: z.string().trim().min(1, "must not be empty").max(500) })
-  .strict();
-export type SetSecretRequest = z.infer<typeof SetSecretRequest>;
-
-export { SecretName };

@@ -8,12 +8,9 @@ import { and, count, eq, inArray, or } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { InvitePlatformAdminRequest } from "../auth/auth.schema";
-import { acceptLink, issueLink } from "../auth/invitations";
 import { requirePlatformAdmin } from "../auth/middleware";
 import type { Action } from "../auth/permissions";
 import { can } from "../auth/permissions";
-import { audit } from "../audit/audit";
 import { platformDb } from "../db/handles";
 import { memberships, phoneNumbers, tenants, users } from "../db/platform.schema";
 import { containsText, phoneContains } from "../db/text-search";
@@ -24,18 +21,8 @@ import { listTemplates } from "../templates/registry";
 import { getTenant, updateTenant } from "../tenancy/tenants";
 import type { TenantView } from "../tenancy/tenants";
 import { toTenantRecord } from "../tenancy/tenant-record";
-import {
-  AssignTemplateRequest,
-  AuditQuery,
-  InviteMember,
-  OffboardRequest,
-  TenantListQuery,
-  UsageQuery,
-  UserListQuery,
-} from "./admin.schema";
-import { queryAuditLog } from "./audit-log";
+import { AssignTemplateRequest, OffboardRequest, TenantListQuery } from "./admin.schema";
 import { registerPlatformAdminDocs } from "./platform-admin.docs";
-import { tenantUsage, usageByTenant, usageRange } from "./usage";
 
 registerPlatformAdminDocs();
 
@@ -45,12 +32,6 @@ function operator(c: Context<AppEnv>, action: Action) {
   if (!can("platform_admin", action))
     throw new AppError(403, "forbidden", `Not allowed: ${action}`);
   return user;
-}
-
-function rangeOrThrow(query: UsageQuery) {
-  const range = usageRange(query.from, query.to);
-  if (!range) throw badRequest("from: the range may cover at most 366 days");
-  return range;
 }
 
 async function setStatus(
@@ -155,134 +136,4 @@ export const platformAdminRoutes = new Hono<AppEnv>()
   .get("/templates", (c) => {
     operator(c, "platform.tenants.read");
     return c.json({ templates: listTemplates() });
-  })
-  .post("/tenants/:id/invitations", async (c) => {
-    const user = operator(c, "platform.users.manage");
-    const body = await jsonBody(c, InviteMember);
-    const tenant = await getTenant(c.env, c.req.param("id"));
-    if (!tenant) throw notFound("No such tenant");
-    if (tenant.status === "offboarded") throw conflict("This tenant has been offboarded");
-    const db = platformDb(c.env.PLATFORM_DB);
-    const issued = await issueLink(db, {
-      kind: "invite",
-      email: body.email,
-      tenantId: tenant.id,
-      role: body.role,
-      createdBy: user.userId,
-    });
-    await audit(db, user, {
-      action: "team.invite",
-      tenantId: tenant.id,
-      target: body.email,
-      detail: { role: body.role, invitationId: issued.invitation.id },
-      requestId: c.get("requestId"),
-    });
-    return c.json({ invitation: issued.invitation, link: acceptLink(c.env, issued.token) }, 201);
-  })
-  .get("/tenants/:id/usage", async (c) => {
-    operator(c, "platform.usage.read");
-    const range = rangeOrThrow(queryWith(c, UsageQuery));
-    const tenant = await getTenant(c.env, c.req.param("id"));
-    if (!tenant) throw notFound("No such tenant");
-    const usage = await tenantUsage(platformDb(c.env.PLATFORM_DB), tenant.id, range);
-    return c.json({ tenantId: tenant.id, from: range.from, to: range.to, ...usage });
-  })
-  .get("/usage", async (c) => {
-    operator(c, "platform.usage.read");
-    const range = rangeOrThrow(queryWith(c, UsageQuery));
-    return c.json({
-      from: range.from,
-      to: range.to,
-      tenants: await usageByTenant(platformDb(c.env.PLATFORM_DB), range),
-    });
-  })
-  .get("/audit", async (c) => {
-    operator(c, "platform.audit.read");
-    return c.json(await queryAuditLog(platformDb(c.env.PLATFORM_DB), queryWith(c, AuditQuery)));
-  })
-  .get("/users", async (c) => {
-    operator(c, "platform.users.manage");
-    const query = queryWith(c, UserListQuery);
-    const db = platformDb(c.env.PLATFORM_DB);
-    const term = query.search;
-    const condition = term
-      ? or(containsText(users.email, term), containsText(users.displayName, term))
-      : undefined;
-    const [rows, totals] = await Promise.all([
-      db
-        .select()
-        .from(users)
-        .where(condition)
-        .orderBy(users.email)
-        .limit(query.limit)
-        .offset(query.offset),
-      db.select({ n: count() }).from(users).where(condition),
-    ]);
-    const held =
-      rows.length > 0
-        ? await db
-            .select()
-            .from(memberships)
-            .where(
-              inArray(
-                memberships.userId,
-                rows.map((r) => r.id),
-              ),
-            )
-        : [];
-    return c.json({
-      users: rows.map((u) => ({
-        id: u.id,
-        email: u.email,
-        displayName: u.displayName,
-        isPlatformAdmin: u.isPlatformAdmin,
-        status: u.status,
-        createdAt: u.createdAt,
-        memberships: held
-          .filter((m) => m.userId === u.id)
-          .map((m) => ({ tenantId: m.tenantId, role: m.role })),
-      })),
-      total: totals[0]?.n ?? 0,
-    });
-  })
-  .post("/users/:userId/reset-link", async (c) => {
-    const admin = operator(c, "platform.users.manage");
-    const db = platformDb(c.env.PLATFORM_DB);
-    const user = await db.query.users.findFirst({ where: eq(users.id, c.req.param("userId")) });
-    if (!user) throw notFound("No such user");
-    const issued = await issueLink(db, {
-      kind: "reset",
-      email: user.email,
-      tenantId: null,
-      role: null,
-      createdBy: admin.userId,
-    });
-    await audit(db, admin, {
-      action: "user.reset_link",
-      target: user.id,
-      requestId: c.get("requestId"),
-    });
-    return c.json(
-      { link: acceptLink(c.env, issued.token), expiresAt: issued.invitation.expiresAt },
-      201,
-    );
-  })
-  .post("/invitations", async (c) => {
-    const admin = operator(c, "platform.users.manage");
-    const body = await jsonBody(c, InvitePlatformAdminRequest);
-    const db = platformDb(c.env.PLATFORM_DB);
-    const issued = await issueLink(db, {
-      kind: "invite",
-      email: body.email,
-      tenantId: null,
-      role: "platform_admin",
-      createdBy: admin.userId,
-    });
-    await audit(db, admin, {
-      action: "platform_admin.invite",
-      target: body.email,
-      detail: { invitationId: issued.invitation.id },
-      requestId: c.get("requestId"),
-    });
-    return c.json({ invitation: issued.invitation, link: acceptLink(c.env, issued.token) }, 201);
   });

@@ -1,15 +1,12 @@
 /** /api/platform/*: operators only. */
-import { createApiKey } from "../auth/api-keys";
 import { requirePlatformAdmin } from "../auth/middleware";
-import { audit } from "../audit/audit";
-import { platformDb } from "../db/handles";
 import { defineRoute, jsonResponse, router } from "../http/contract";
 import { AppError, notFound } from "../http/errors";
 import { jsonBody } from "../http/validation";
 import { log } from "../observability/log";
 import { platformHealth } from "./health";
 import { PlatformHealth } from "./health.schema";
-import { CreateApiKey, CreateTenant, UpdateTenant } from "./tenants.schema";
+import { CreateTenant, UpdateTenant } from "./tenants.schema";
 import { createTenant, getTenant, updateTenant } from "./tenants";
 
 const platform = router();
@@ -58,26 +55,4 @@ export const platformRoutes = platform
     );
     if (result instanceof AppError) throw result;
     return c.json({ tenant: result });
-  })
-  .post("/tenants/:id/api-keys", async (c) => {
-    const input = await jsonBody(c, CreateApiKey);
-    const tenantId = c.req.param("id");
-    const tenant = await getTenant(c.env, tenantId);
-    if (!tenant) throw notFound("No such tenant");
-    const db = platformDb(c.env.PLATFORM_DB);
-    const principal = c.get("principal");
-    const created = await createApiKey(
-      db,
-      tenantId,
-      input.name,
-      principal?.kind === "user" ? principal.userId : null,
-    );
-    await audit(db, principal, {
-      action: "api_key.create",
-      tenantId,
-      target: created.prefix,
-      detail: { name: input.name },
-      requestId: c.get("requestId"),
-    });
-    return c.json({ apiKey: created }, 201);
   });

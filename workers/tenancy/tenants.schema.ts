@@ -33,6 +33,3 @@ export const UpdateTenant = z
   .strict()
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 export type UpdateTenant = z.infer<typeof UpdateTenant>;
-
-export const CreateApiKey = z.object({ name: z.string().trim().min(1).max(80) }).strict();
-export type CreateApiKey = z.infer<typeof CreateApiKey>;
