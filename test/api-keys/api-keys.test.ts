@@ -1,8 +1,7 @@
-import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, login, seedDemoTenants } from "../support/api";
-import { PASSWORD, accept, memberOf, tenantWithOwner, uniqueEmail } from "../admin/support";
-import type { ErrorBody, TenantWithOwner } from "../admin/support";
+import { api } from "../support/api";
+import { tenantWithOwner } from "../admin/support";
+import type { TenantWithOwner } from "../admin/support";
 
 let t: TenantWithOwner;
 beforeAll(async () => {

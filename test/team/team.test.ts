@@ -1,4 +1,3 @@
-import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, login, seedDemoTenants } from "../support/api";
 import { PASSWORD, accept, memberOf, tenantWithOwner, uniqueEmail } from "../admin/support";
