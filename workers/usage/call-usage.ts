@@ -2,6 +2,9 @@
  * Usage rollups per tenant per day (platform DB `usage_daily`): calls, call seconds and model
  * tokens, added once per finished call by whoever finalised it (call-records.ts makes that once).
  */
+import { sql } from "drizzle-orm";
+import { platformDb } from "../db/handles";
+import { usageDaily } from "../db/platform.schema";
 import type { Env } from "../env";
 
 export interface CallUsage {
@@ -21,21 +24,19 @@ export async function addCallUsage(
   day: string,
   usage: CallUsage,
 ): Promise<void> {
-  await env.PLATFORM_DB.prepare(
-    `INSERT INTO usage_daily (tenant_id, day, calls, call_seconds, model_input_tokens, model_output_tokens)
-     VALUES (?1, ?2, 1, ?3, ?4, ?5)
-     ON CONFLICT (tenant_id, day) DO UPDATE SET
-       calls = calls + 1,
-       call_seconds = call_seconds + excluded.call_seconds,
-       model_input_tokens = model_input_tokens + excluded.model_input_tokens,
-       model_output_tokens = model_output_tokens + excluded.model_output_tokens`,
-  )
-    .bind(
-      tenantId,
-      day,
-      Math.max(0, Math.round(usage.callSeconds)),
-      Math.max(0, Math.round(usage.inputTokens)),
-      Math.max(0, Math.round(usage.outputTokens)),
-    )
-    .run();
+  const callSeconds = Math.max(0, Math.round(usage.callSeconds));
+  const modelInputTokens = Math.max(0, Math.round(usage.inputTokens));
+  const modelOutputTokens = Math.max(0, Math.round(usage.outputTokens));
+  await platformDb(env.PLATFORM_DB)
+    .insert(usageDaily)
+    .values({ tenantId, day, calls: 1, callSeconds, modelInputTokens, modelOutputTokens })
+    .onConflictDoUpdate({
+      target: [usageDaily.tenantId, usageDaily.day],
+      set: {
+        calls: sql`${usageDaily.calls} + 1`,
+        callSeconds: sql`${usageDaily.callSeconds} + excluded.call_seconds`,
+        modelInputTokens: sql`${usageDaily.modelInputTokens} + excluded.model_input_tokens`,
+        modelOutputTokens: sql`${usageDaily.modelOutputTokens} + excluded.model_output_tokens`,
+      },
+    });
 }
