@@ -1,7 +1,7 @@
 /** The Worker's HTTP surface: one chain, one error handler. */
 import { bodyLimit } from "hono/body-limit";
-import { platformAdminRoutes } from "./admin/platform-admin.routes";
-import { tenantAdminRoutes } from "./admin/tenant-admin.routes";
+import { platformApiKeyRoutes, tenantApiKeyRoutes } from "./api-keys/api-keys.routes";
+import { platformAuditRoutes, tenantAuditRoutes } from "./audit/audit.routes";
 import { tenantAgentRoutes } from "./agents/agents.routes";
 import { authRoutes } from "./auth/auth.routes";
 import { authenticate } from "./auth/middleware";
@@ -18,11 +18,15 @@ import { buildOpenApiDocument } from "./openapi/registry";
 import { SECURITY_SCHEMES, router } from "./http/contract";
 import { AppError, errorBody, handleError } from "./http/errors";
 import { requestContext } from "./http/request-context";
+import { tenantSecretRoutes } from "./secrets/secrets.routes";
+import { platformTeamRoutes, tenantTeamRoutes } from "./team/team.routes";
 import { platformRoutes } from "./tenancy/platform.routes";
 import { platformTemplateRoutes, tenantTemplateRoutes } from "./templates/templates.routes";
 import { platformTenantRoutes } from "./tenants/tenants.routes";
 import { tenantAccess } from "./tenancy/tenant-access";
 import { apiKeyTenantSelfRoutes, tenantSelfRoutes } from "./tenants/tenant-self.routes";
+import { platformUsageRoutes } from "./usage/usage.routes";
+import { platformUserRoutes } from "./users/users.routes";
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -48,24 +52,32 @@ export const app = root
   .route("/twilio", messagingRoutes)
   .use("/api/*", authenticate)
   .route("/api/auth", authRoutes)
-  .route("/api/platform", platformAdminRoutes)
   .route("/api/platform", platformRoutes)
   .route("/api/platform", platformTenantRoutes)
   .route("/api/platform", platformTemplateRoutes)
-  // The tenant tier's one door (membership or key, support view): every tenant router is behind it.
+  .route("/api/platform", platformTeamRoutes)
+  .route("/api/platform", platformApiKeyRoutes)
+  .route("/api/platform", platformAuditRoutes)
+  .route("/api/platform", platformUsageRoutes)
+  .route("/api/platform", platformUserRoutes)
+  // The tenant tier's one door (membership or key, support view), once for all its routers: a
+  // router's own `use` would run again for every router mounted after it under the same prefix.
   .use("/api/tenants/:tenantId/*", tenantAccess)
   .use("/api/tenant/*", tenantAccess)
-  .route("/api/tenants/:tenantId", tenantAdminRoutes)
+  .route("/api/tenants/:tenantId", tenantSelfRoutes)
   .route("/api/tenants/:tenantId", tenantAgentRoutes)
   .route("/api/tenants/:tenantId", tenantCallLogRoutes)
-  .route("/api/tenants/:tenantId", tenantLeadRoutes)
   .route("/api/tenants/:tenantId", tenantCallerRoutes)
+  .route("/api/tenants/:tenantId", forgetRoutes)
+  .route("/api/tenants/:tenantId", tenantLeadRoutes)
   .route("/api/tenants/:tenantId", tenantTemplateRoutes)
-  .route("/api/tenants/:tenantId", tenantSelfRoutes)
+  .route("/api/tenants/:tenantId", tenantTeamRoutes)
+  .route("/api/tenants/:tenantId", tenantApiKeyRoutes)
+  .route("/api/tenants/:tenantId", tenantSecretRoutes)
+  .route("/api/tenants/:tenantId", tenantAuditRoutes)
   .route("/api/tenant", apiKeyTenantSelfRoutes)
   .route("/api/tenant", apiKeyCallerRoutes)
   .route("/api/tenant", forgetRoutes)
-  .route("/api/tenants/:tenantId", forgetRoutes)
   .route("/api", docsPageRoutes)
   .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))
   // The memory service's paths, kept as the phone orchestrator calls them (API key auth).

@@ -7,32 +7,16 @@
  * checked (a renamed or removed route breaks `npm run typecheck` here) and every response type is
  * what the route's `c.json(...)` returns (see api-types.ts, which only names them).
  *
- * The routes validate bodies and queries inside the handler (`jsonBody`/`queryWith`), not with
- * Hono validators, so hc sees no request types: bodies and queries are typed here with the API's
- * own zod schemas (`z.input<typeof …>`), taken from the same declaration files.
+ * Every route is a contract (workers/http/contract.ts): its request schemas type what hc sends
+ * (`JsonOf`, `FormQuery` below) and its response schemas what comes back, so no body type is
+ * written here by hand.
  *
  * The session lives in the HttpOnly cookie; the CSRF token (from login or GET /api/auth/me) goes in
  * `X-CSRF-Token` on every state-changing request. A non-2xx answer becomes an `ApiError`.
  */
 import { hc } from "hono/client";
 import type { ClientResponse, InferRequestType } from "hono/client";
-import type { z } from "zod";
-import type {
-  AuditQuery,
-  TenantAuditQuery,
-  UsageQuery,
-  UserListQuery,
-} from "@worker-types/workers/admin/admin.schema";
-import type { platformAdminRoutes } from "@worker-types/workers/admin/platform-admin.routes";
 import type { AppType } from "@worker-types/workers/app";
-import type {
-  AcceptInvitationRequest,
-  ChangePasswordRequest,
-  InvitationRole,
-  InviteMemberRequest,
-  InvitePlatformAdminRequest,
-  LoginRequest,
-} from "@worker-types/workers/auth/auth.schema";
 
 export interface FieldIssue {
   path: string;
@@ -114,13 +98,6 @@ async function apiFetch(input: RequestInfo | URL, init?: RequestInit): Promise<R
 export const client = hc<AppType>("/", { fetch: apiFetch });
 
 /**
- * The routes of platformAdminRoutes not yet moved to their resources, typed by that router itself
- * (it was the workaround for `GET /tenants` being defined twice; the tenants and templates now
- * live in workers/tenants and workers/templates and are typed by AppType like any route).
- */
-const platformAdmin = hc<typeof platformAdminRoutes>("/api/platform", { fetch: apiFetch });
-
-/**
  * The success body of a typed hc call. Contract routes also list the error shape (their
  * `default` response), which apiFetch throws as an ApiError, so it is dropped from the type.
  */
@@ -150,42 +127,14 @@ function cleanQuery(query: object): Record<string, string> {
   return out;
 }
 
-/**
- * Adds a query or a JSON body to an hc call's arguments. The routes validate these themselves
- * (so hc's input types do not list them); their types are the zod schemas' at each call below.
- */
-function withInput<A extends object>(args: A, input: { query?: object; json?: unknown }): A {
-  return {
-    ...args,
-    ...(input.query ? { query: cleanQuery(input.query) } : {}),
-    ...(input.json !== undefined ? { json: input.json } : {}),
-  };
-}
-
-type In<T extends z.ZodType> = z.input<T>;
-/** The query a contract route declares, as hc types it (every value a string). */
-type Query<F> = F extends (args: infer A, ...rest: never[]) => unknown
-  ? A extends { query: infer Q }
-    ? Q
-    : never
-  : never;
-/** A query as the forms hold it: any field may be empty or a number. */
-type Forms<Q> = { [K in keyof Q]?: Q[K] | string | number | null };
-/** The JSON body a contract route declares, as hc types it. */
-type Json<F> = F extends (args: infer A, ...rest: never[]) => unknown
-  ? A extends { json: infer B }
-    ? B
-    : never
-  : never;
-/** Query inputs as the forms hold them (the schemas coerce strings to numbers). */
-type QueryOf<T extends z.ZodType> = { [K in keyof In<T>]?: In<T>[K] | string | number | null };
-
 // --- Endpoints (docs/ADMIN_API.md) -------------------------------------------------------------
 
 const auth = client.api.auth;
 const platform = client.api.platform;
 const tenants = client.api.tenants[":tenantId"];
 const p = (tenantId: string) => ({ param: { tenantId } });
+/** A secret's name, as the route's path parameter declares it. */
+type SecretName = InferRequestType<(typeof tenants.secrets)[":name"]["$put"]>["param"]["name"];
 
 /** The JSON body a contract route declares, as hc types it. */
 type JsonOf<F> = InferRequestType<F> extends { json: infer J } ? J : never;
@@ -197,15 +146,14 @@ type FormQuery<F> =
 
 export const api = {
   auth: {
-    login: (body: In<typeof LoginRequest>) => data(auth.login.$post(withInput({}, { json: body }))),
+    login: (body: JsonOf<typeof auth.login.$post>) => data(auth.login.$post({ json: body })),
     logout: () => data(auth.logout.$post()),
     me: () => data(auth.me.$get()),
-    changePassword: (body: In<typeof ChangePasswordRequest>) =>
-      data(auth.password.$post(withInput({}, { json: body }))),
-    lookupInvitation: (token: string) =>
-      data(auth.invitations.lookup.$get(withInput({}, { query: { token } }))),
-    acceptInvitation: (body: In<typeof AcceptInvitationRequest>) =>
-      data(auth.invitations.accept.$post(withInput({}, { json: body }))),
+    changePassword: (body: JsonOf<typeof auth.password.$post>) =>
+      data(auth.password.$post({ json: body })),
+    lookupInvitation: (token: string) => data(auth.invitations.lookup.$get({ query: { token } })),
+    acceptInvitation: (body: JsonOf<typeof auth.invitations.accept.$post>) =>
+      data(auth.invitations.accept.$post({ json: body })),
   },
   platform: {
     tenants: (query: FormQuery<typeof platform.tenants.$get>) =>
@@ -220,42 +168,36 @@ export const api = {
     setTemplate: (id: string, template: string) =>
       data(platform.tenants[":id"].template.$put({ param: { id }, json: { template } })),
     templates: () => data(platform.templates.$get()),
-    invite: (id: string, body: In<typeof InviteMemberRequest>) =>
-      data(
-        platformAdmin.tenants[":id"].invitations.$post(
-          withInput({ param: { id } }, { json: body }),
-        ),
-      ),
-    tenantUsage: (id: string, query: QueryOf<typeof UsageQuery> = {}) =>
-      data(platformAdmin.tenants[":id"].usage.$get(withInput({ param: { id } }, { query }))),
-    usage: (query: QueryOf<typeof UsageQuery> = {}) =>
-      data(platformAdmin.usage.$get(withInput({}, { query }))),
+    invite: (id: string, body: JsonOf<(typeof platform.tenants)[":id"]["invitations"]["$post"]>) =>
+      data(platform.tenants[":id"].invitations.$post({ param: { id }, json: body })),
+    tenantUsage: (
+      id: string,
+      query: FormQuery<(typeof platform.tenants)[":id"]["usage"]["$get"]> = {},
+    ) => data(platform.tenants[":id"].usage.$get({ param: { id }, query: cleanQuery(query) })),
+    usage: (query: FormQuery<typeof platform.usage.$get> = {}) =>
+      data(platform.usage.$get({ query: cleanQuery(query) })),
     health: () => data(platform.health.$get()),
-    audit: (query: QueryOf<typeof AuditQuery>) =>
-      data(platformAdmin.audit.$get(withInput({}, { query }))),
-    users: (query: QueryOf<typeof UserListQuery>) =>
-      data(platformAdmin.users.$get(withInput({}, { query }))),
+    audit: (query: FormQuery<typeof platform.audit.$get>) =>
+      data(platform.audit.$get({ query: cleanQuery(query) })),
+    users: (query: FormQuery<typeof platform.users.$get>) =>
+      data(platform.users.$get({ query: cleanQuery(query) })),
     resetLink: (userId: string) =>
-      data(
-        platformAdmin.users[":userId"]["reset-link"].$post(
-          withInput({ param: { userId } }, { json: {} }),
-        ),
-      ),
-    invitePlatformAdmin: (body: In<typeof InvitePlatformAdminRequest>) =>
-      data(platformAdmin.invitations.$post(withInput({}, { json: body }))),
+      data(platform.users[":userId"]["reset-link"].$post({ param: { userId } })),
+    invitePlatformAdmin: (body: JsonOf<typeof platform.invitations.$post>) =>
+      data(platform.invitations.$post({ json: body })),
   },
   tenant: {
     get: (id: string) => data(tenants.$get(p(id))),
     agent: (id: string) => data(tenants.agent.$get(p(id))),
-    updateAgent: (id: string, patch: Json<typeof tenants.agent.$patch>) =>
+    updateAgent: (id: string, patch: JsonOf<typeof tenants.agent.$patch>) =>
       data(tenants.agent.$patch({ ...p(id), json: patch })),
-    preview: (id: string, body: Json<typeof tenants.agent.preview.$post>) =>
+    preview: (id: string, body: JsonOf<typeof tenants.agent.preview.$post>) =>
       data(tenants.agent.preview.$post({ ...p(id), json: body })),
-    calls: (id: string, query: Forms<Query<typeof tenants.calls.$get>>) =>
+    calls: (id: string, query: FormQuery<typeof tenants.calls.$get>) =>
       data(tenants.calls.$get({ ...p(id), query: cleanQuery(query) })),
     call: (id: string, callSid: string) =>
       data(tenants.calls[":callSid"].$get({ param: { tenantId: id, callSid } })),
-    callers: (id: string, query: Forms<Query<typeof tenants.callers.$get>>) =>
+    callers: (id: string, query: FormQuery<typeof tenants.callers.$get>) =>
       data(tenants.callers.$get({ ...p(id), query: cleanQuery(query) })),
     caller: (id: string, phone: string) =>
       data(tenants.callers[":phone"].$get({ param: { tenantId: id, phone } })),
@@ -267,7 +209,7 @@ export const api = {
         }),
       ),
     template: (id: string) => data(tenants.template.$get(p(id))),
-    leads: (id: string, query: Forms<Query<typeof tenants.leads.$get>>) =>
+    leads: (id: string, query: FormQuery<typeof tenants.leads.$get>) =>
       data(tenants.leads.$get({ ...p(id), query: cleanQuery(query) })),
     board: (id: string) => data(tenants.leads.board.$get(p(id))),
     lead: (id: string, leadId: string) =>
@@ -275,44 +217,35 @@ export const api = {
     moveLead: (
       id: string,
       leadId: string,
-      body: Json<(typeof tenants.leads)[":id"]["stage"]["$post"]>,
+      body: JsonOf<(typeof tenants.leads)[":id"]["stage"]["$post"]>,
     ) =>
       data(tenants.leads[":id"].stage.$post({ param: { tenantId: id, id: leadId }, json: body })),
     team: (id: string) => data(tenants.team.$get(p(id))),
-    invite: (id: string, body: In<typeof InviteMemberRequest>) =>
-      data(tenants.team.invitations.$post(withInput(p(id), { json: body }))),
+    invite: (id: string, body: JsonOf<typeof tenants.team.invitations.$post>) =>
+      data(tenants.team.invitations.$post({ ...p(id), json: body })),
     revokeInvitation: (id: string, invitationId: string) =>
       data(tenants.team.invitations[":id"].$delete({ param: { tenantId: id, id: invitationId } })),
-    changeRole: (id: string, userId: string, role: InvitationRole) =>
-      data(
-        tenants.team[":userId"].$patch(
-          withInput({ param: { tenantId: id, userId } }, { json: { role } }),
-        ),
-      ),
+    changeRole: (
+      id: string,
+      userId: string,
+      role: JsonOf<(typeof tenants.team)[":userId"]["$patch"]>["role"],
+    ) => data(tenants.team[":userId"].$patch({ param: { tenantId: id, userId }, json: { role } })),
     removeMember: (id: string, userId: string) =>
       data(tenants.team[":userId"].$delete({ param: { tenantId: id, userId } })),
     resetLink: (id: string, userId: string) =>
-      data(
-        tenants.team[":userId"]["reset-link"].$post(
-          withInput({ param: { tenantId: id, userId } }, { json: {} }),
-        ),
-      ),
+      data(tenants.team[":userId"]["reset-link"].$post({ param: { tenantId: id, userId } })),
     apiKeys: (id: string) => data(tenants["api-keys"].$get(p(id))),
     createApiKey: (id: string, name: string) =>
-      data(tenants["api-keys"].$post(withInput(p(id), { json: { name } }))),
+      data(tenants["api-keys"].$post({ ...p(id), json: { name } })),
     revokeApiKey: (id: string, keyId: string) =>
       data(tenants["api-keys"][":id"].$delete({ param: { tenantId: id, id: keyId } })),
     secrets: (id: string) => data(tenants.secrets.$get(p(id))),
-    setSecret: (id: string, name: string, value: string) =>
-      data(
-        tenants.secrets[":name"].$put(
-          withInput({ param: { tenantId: id, name } }, { json: { value } }),
-        ),
-      ),
-    deleteSecret: (id: string, name: string) =>
+    setSecret: (id: string, name: SecretName, value: string) =>
+      data(tenants.secrets[":name"].$put({ param: { tenantId: id, name }, json: { value } })),
+    deleteSecret: (id: string, name: SecretName) =>
       data(tenants.secrets[":name"].$delete({ param: { tenantId: id, name } })),
-    audit: (id: string, query: QueryOf<typeof TenantAuditQuery>) =>
-      data(tenants.audit.$get(withInput(p(id), { query }))),
+    audit: (id: string, query: FormQuery<typeof tenants.audit.$get>) =>
+      data(tenants.audit.$get({ ...p(id), query: cleanQuery(query) })),
   },
 };
 

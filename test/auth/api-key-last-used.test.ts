@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApiKey, needsTouch } from "../../workers/auth/api-keys";
+import { createApiKey, needsTouch } from "../../workers/api-keys/api-keys";
 import { platformDb } from "../../workers/db/handles";
 import { api, seedDemoTenants } from "../support/api";
 

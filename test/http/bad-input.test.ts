@@ -4,7 +4,7 @@
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../workers/auth/api-keys";
+import { createApiKey } from "../../workers/api-keys/api-keys";
 import { platformDb } from "../../workers/db/handles";
 import { api, loginAsPlatformAdmin, seedDemoTenants } from "../support/api";
 import type { Auth } from "../support/api";

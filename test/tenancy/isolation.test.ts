@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../workers/auth/api-keys";
+import { createApiKey } from "../../workers/api-keys/api-keys";
 import { platformDb } from "../../workers/db/handles";
 import { SHARED_CALLER_PHONE } from "../../workers/seed/demo-data";
 import { api, seedDemoTenants } from "../support/api";

@@ -1,26 +1,33 @@
 /**
  * /api/auth: login (throttled, rotating the session), logout, me, password change, and the
- * invitation / reset-link acceptance that sets a password and logs in.
+ * invitation / reset-link acceptance that sets a password and logs in. Login and the two link
+ * routes are anonymous (`ANONYMOUS_PATHS` in middleware.ts); the others need a session.
  */
 import { and, eq } from "drizzle-orm";
-import type { Context } from "hono";
-import { Hono } from "hono";
+import { z } from "zod";
+import type { Context, MiddlewareHandler } from "hono";
 import { audit } from "../audit/audit";
 import type { PlatformDb } from "../db/handles";
 import { platformDb } from "../db/handles";
-import { auditLog, memberships, tenants, users } from "../db/platform.schema";
+import { memberships, tenants, users } from "../db/platform.schema";
 import type { AppEnv } from "../http/app-env";
+import { defineRoute, jsonBody, jsonResponse, router } from "../http/contract";
+import { failureError, unwrap } from "../http/error-status";
 import { AppError } from "../http/errors";
-import { jsonBody, queryWith } from "../http/validation";
 import { log } from "../observability/log";
 import {
   AcceptInvitationRequest,
   ChangePasswordRequest,
+  InvitationPreview,
+  LoggedOut,
   LoginRequest,
+  LoginResponse,
   LookupInvitationQuery,
+  MeResponse,
+  PasswordChanged,
 } from "./auth.schema";
 import { ensurePlatformAdmin, normalizeEmail } from "./bootstrap";
-import { acceptInvitation, lookupInvitation } from "./invitations";
+import { acceptInvitation, lookupInvitation } from "../team/invitations";
 import { requireUser } from "./middleware";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
 import {
@@ -85,126 +92,199 @@ async function userView(db: PlatformDb, userId: string) {
   };
 }
 
-export const authRoutes = new Hono<AppEnv>()
-  .post("/login", async (c) => {
-    const body = await jsonBody(c, LoginRequest);
-    const db = platformDb(c.env.PLATFORM_DB);
-    const email = normalizeEmail(body.email);
-    const keys = throttleKeys(email, clientAddress(c));
-    await refuseWhenThrottled(c, db, keys);
-    if (c.env.PLATFORM_ADMIN_EMAIL && normalizeEmail(c.env.PLATFORM_ADMIN_EMAIL) === email) {
-      await ensurePlatformAdmin(c.env, db);
-    }
-    const user = await db.query.users.findFirst({ where: eq(users.email, email) });
-    if (!user) await burnPasswordCheck(body.password);
-    const ok =
-      user !== undefined &&
-      user.status === "active" &&
-      (await verifyPassword(body.password, user.passwordHash));
-    if (!user || !ok) {
-      await recordLoginFailure(db, keys);
-      log("warn", "auth.login_failed", { requestId: c.get("requestId") });
-      throw new AppError(401, "invalid_credentials", "Email or password is wrong");
-    }
-    await clearAccountFailures(db, keys);
-    const session = await startSession(c, db, user.id);
-    log("info", "auth.login", { requestId: c.get("requestId"), userId: user.id });
-    return c.json({
-      user: await userView(db, user.id),
-      csrfToken: session.csrfToken,
-      expiresAt: session.expiresAt,
-    });
-  })
-  .post("/logout", async (c) => {
-    const user = requireUser(c);
-    await deleteSession(platformDb(c.env.PLATFORM_DB), user.sessionIdHash);
-    c.header("Set-Cookie", sessionCookie("", 0));
-    return c.json({ ok: true });
-  })
-  .get("/me", async (c) => {
-    const user = requireUser(c);
-    const db = platformDb(c.env.PLATFORM_DB);
-    const rows = await db
-      .select({
-        tenantId: memberships.tenantId,
-        role: memberships.role,
-        businessName: tenants.businessName,
-        slug: tenants.slug,
-        status: tenants.status,
-      })
-      .from(memberships)
-      .innerJoin(tenants, and(eq(tenants.id, memberships.tenantId)))
-      .where(eq(memberships.userId, user.userId));
-    return c.json({
-      user: await userView(db, user.userId),
-      csrfToken: user.csrfToken,
-      memberships: rows,
-    });
-  })
-  .post("/password", async (c) => {
-    const principal = requireUser(c);
-    const body = await jsonBody(c, ChangePasswordRequest);
-    const db = platformDb(c.env.PLATFORM_DB);
-    const user = await db.query.users.findFirst({ where: eq(users.id, principal.userId) });
-    if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash))) {
-      throw new AppError(400, "wrong_password", "currentPassword: is not your current password", [
-        { path: "currentPassword", message: "is not your current password" },
-      ]);
-    }
-    await db
-      .update(users)
-      .set({
-        passwordHash: await hashPassword(body.newPassword),
-        updatedAt: new Date().toISOString(),
-      })
-      .where(eq(users.id, user.id));
-    // Every other browser logged in with the old password is logged out; this one continues.
-    await deleteUserSessions(db, user.id);
-    const session = await startSession(c, db, user.id);
-    await audit(db, principal, {
-      action: "auth.password_change",
-      target: user.id,
-      requestId: c.get("requestId"),
-    });
-    return c.json({ ok: true, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
-  })
-  .get("/invitations/lookup", async (c) => {
-    const { token } = queryWith(c, LookupInvitationQuery);
-    const preview = await lookupInvitation(platformDb(c.env.PLATFORM_DB), token);
-    if (preview instanceof AppError) throw preview;
-    return c.json({ invitation: preview });
-  })
-  .post("/invitations/accept", async (c) => {
-    const body = await jsonBody(c, AcceptInvitationRequest);
-    const db = platformDb(c.env.PLATFORM_DB);
-    // Guessing link tokens, or the password of an existing account, is throttled like logins.
-    const keys = throttleKeys(`link:${await sessionIdHash(body.token)}`, clientAddress(c));
-    await refuseWhenThrottled(c, db, keys);
-    const accepted = await acceptInvitation(c.env, body);
-    if (accepted instanceof AppError) {
-      if (accepted.code === "wrong_password" || accepted.code === "invitation_not_found")
+const TAG = "Accounts";
+
+/** Refuses before validation: an anonymous caller is told to log in, whatever they sent. */
+const signedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
+  requireUser(c);
+  await next();
+};
+
+const auth = router();
+
+export const authRoutes = auth
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/login",
+      tag: TAG,
+      security: "none",
+      summary: "Log in (throttled; rotates the session)",
+      request: { body: jsonBody(LoginRequest) },
+      responses: { 200: jsonResponse(LoginResponse, "Logged in; sets ns_session") },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const db = platformDb(c.env.PLATFORM_DB);
+      const email = normalizeEmail(body.email);
+      const keys = throttleKeys(email, clientAddress(c));
+      await refuseWhenThrottled(c, db, keys);
+      if (c.env.PLATFORM_ADMIN_EMAIL && normalizeEmail(c.env.PLATFORM_ADMIN_EMAIL) === email) {
+        await ensurePlatformAdmin(c.env, db);
+      }
+      const user = await db.query.users.findFirst({ where: eq(users.email, email) });
+      if (!user) await burnPasswordCheck(body.password);
+      const ok =
+        user !== undefined &&
+        user.status === "active" &&
+        (await verifyPassword(body.password, user.passwordHash));
+      if (!user || !ok) {
         await recordLoginFailure(db, keys);
-      throw accepted;
-    }
-    const session = await startSession(c, db, accepted.userId);
-    // The person accepting is not logged in yet; the account they now hold is the actor.
-    await db.insert(auditLog).values({
-      actorType: "user",
-      actorId: accepted.userId,
-      tenantId: accepted.tenantId,
-      action: accepted.kind === "invite" ? "invitation.accept" : "password.reset",
-      target: accepted.userId,
-      detail: accepted.role ? JSON.stringify({ role: accepted.role }) : null,
-      requestId: c.get("requestId"),
-    });
-    log("info", "auth.link_accepted", {
-      requestId: c.get("requestId"),
-      userId: accepted.userId,
-      kind: accepted.kind,
-    });
-    return c.json({
-      user: await userView(db, accepted.userId),
-      csrfToken: session.csrfToken,
-      expiresAt: session.expiresAt,
-    });
-  });
+        log("warn", "auth.login_failed", { requestId: c.get("requestId") });
+        throw new AppError(401, "invalid_credentials", "Email or password is wrong");
+      }
+      await clearAccountFailures(db, keys);
+      const session = await startSession(c, db, user.id);
+      log("info", "auth.login", { requestId: c.get("requestId"), userId: user.id });
+      return c.json(
+        {
+          user: await userView(db, user.id),
+          csrfToken: session.csrfToken,
+          expiresAt: session.expiresAt,
+        },
+        200,
+      );
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/logout",
+      tag: TAG,
+      security: "session",
+      summary: "Log out",
+      middleware: signedIn,
+      responses: { 200: jsonResponse(LoggedOut, "Logged out; clears ns_session") },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      await deleteSession(platformDb(c.env.PLATFORM_DB), user.sessionIdHash);
+      c.header("Set-Cookie", sessionCookie("", 0));
+      return c.json({ ok: true as const }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/me",
+      tag: TAG,
+      security: "session",
+      summary: "The logged-in user, CSRF token and memberships",
+      middleware: signedIn,
+      responses: { 200: jsonResponse(MeResponse, "Who is logged in") },
+    }),
+    async (c) => {
+      const user = requireUser(c);
+      const db = platformDb(c.env.PLATFORM_DB);
+      const rows = await db
+        .select({
+          tenantId: memberships.tenantId,
+          role: memberships.role,
+          businessName: tenants.businessName,
+          slug: tenants.slug,
+          status: tenants.status,
+        })
+        .from(memberships)
+        .innerJoin(tenants, and(eq(tenants.id, memberships.tenantId)))
+        .where(eq(memberships.userId, user.userId));
+      return c.json(
+        { user: await userView(db, user.userId), csrfToken: user.csrfToken, memberships: rows },
+        200,
+      );
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/password",
+      tag: TAG,
+      security: "session",
+      summary: "Change password (needs the current one)",
+      middleware: signedIn,
+      request: { body: jsonBody(ChangePasswordRequest) },
+      responses: { 200: jsonResponse(PasswordChanged, "Changed; other sessions are logged out") },
+    }),
+    async (c) => {
+      const principal = requireUser(c);
+      const body = c.req.valid("json");
+      const db = platformDb(c.env.PLATFORM_DB);
+      const user = await db.query.users.findFirst({ where: eq(users.id, principal.userId) });
+      if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash))) {
+        throw new AppError(400, "wrong_password", "currentPassword: is not your current password", [
+          { path: "currentPassword", message: "is not your current password" },
+        ]);
+      }
+      await db
+        .update(users)
+        .set({
+          passwordHash: await hashPassword(body.newPassword),
+          updatedAt: new Date().toISOString(),
+        })
+        .where(eq(users.id, user.id));
+      // Every other browser logged in with the old password is logged out; this one continues.
+      await deleteUserSessions(db, user.id);
+      const session = await startSession(c, db, user.id);
+      await audit(db, principal, {
+        action: "auth.password_change",
+        target: user.id,
+        requestId: c.get("requestId"),
+      });
+      return c.json(
+        { ok: true as const, csrfToken: session.csrfToken, expiresAt: session.expiresAt },
+        200,
+      );
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get",
+      path: "/invitations/lookup",
+      tag: TAG,
+      security: "none",
+      summary: "What an invitation or reset link is for",
+      request: { query: LookupInvitationQuery },
+      responses: {
+        200: jsonResponse(z.object({ invitation: InvitationPreview }), "The link's purpose"),
+      },
+    }),
+    async (c) => {
+      const { token } = c.req.valid("query");
+      const invitation = unwrap(await lookupInvitation(platformDb(c.env.PLATFORM_DB), token));
+      return c.json({ invitation }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post",
+      path: "/invitations/accept",
+      tag: TAG,
+      security: "none",
+      summary: "Accept an invitation or reset link; logs in",
+      request: { body: jsonBody(AcceptInvitationRequest) },
+      responses: { 200: jsonResponse(LoginResponse, "Logged in; sets ns_session") },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const db = platformDb(c.env.PLATFORM_DB);
+      // Guessing link tokens, or the password of an existing account, is throttled like logins.
+      const keys = throttleKeys(`link:${await sessionIdHash(body.token)}`, clientAddress(c));
+      await refuseWhenThrottled(c, db, keys);
+      const accepted = await acceptInvitation(db, { ...body, requestId: c.get("requestId") });
+      if (!accepted.ok) {
+        if (accepted.code === "wrong_password" || accepted.code === "invitation_not_found")
+          await recordLoginFailure(db, keys);
+        throw failureError(accepted);
+      }
+      const { userId, kind } = accepted.value;
+      const session = await startSession(c, db, userId);
+      log("info", "auth.link_accepted", { requestId: c.get("requestId"), userId, kind });
+      return c.json(
+        {
+          user: await userView(db, userId),
+          csrfToken: session.csrfToken,
+          expiresAt: session.expiresAt,
+        },
+        200,
+      );
+    },
+  );

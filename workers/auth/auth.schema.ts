@@ -50,20 +50,50 @@ export const LookupInvitationQuery = z.object({ token: LinkToken }).strict();
 export const InvitationRole = z.enum(["owner", "admin", "staff"]);
 export type InvitationRole = z.infer<typeof InvitationRole>;
 
-export const InviteMemberRequest = z.object({ email: Email, role: InvitationRole }).strict();
-export type InviteMemberRequest = z.infer<typeof InviteMemberRequest>;
+export const UserView = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    displayName: z.string().nullable(),
+    isPlatformAdmin: z.boolean(),
+  })
+  .meta({ id: "User" });
 
-export const InvitePlatformAdminRequest = z.object({ email: Email }).strict();
+/** A new session for this browser: its cookie is set, its CSRF token is here. */
+export const LoginResponse = z
+  .object({ user: UserView, csrfToken: z.string(), expiresAt: z.string() })
+  .meta({ id: "Login" });
 
-export const UserView = z.object({
-  id: z.string(),
-  email: z.string(),
-  displayName: z.string().nullable(),
-  isPlatformAdmin: z.boolean(),
-});
+export const LoggedOut = z.object({ ok: z.literal(true) });
 
-export const LoginResponse = z.object({
-  user: UserView,
+export const PasswordChanged = z.object({
+  ok: z.literal(true),
   csrfToken: z.string(),
   expiresAt: z.string(),
 });
+
+export const MeResponse = z.object({
+  user: UserView,
+  csrfToken: z.string(),
+  memberships: z.array(
+    z.object({
+      tenantId: z.string(),
+      role: InvitationRole,
+      businessName: z.string(),
+      slug: z.string(),
+      status: z.enum(["active", "suspended", "offboarded"]),
+    }),
+  ),
+});
+
+export const InvitationPreview = z
+  .object({
+    kind: z.enum(["invite", "reset"]),
+    email: z.string(),
+    role: z.enum(["owner", "admin", "staff", "platform_admin"]).nullable(),
+    tenant: z.object({ id: z.string(), businessName: z.string() }).nullable(),
+    expiresAt: z.string(),
+    existingAccount: z.boolean(),
+  })
+  .meta({ id: "InvitationPreview" });
+export type InvitationPreview = z.infer<typeof InvitationPreview>;

@@ -11,7 +11,8 @@
 import { and, eq } from "drizzle-orm";
 import type { PlatformDb } from "../db/handles";
 import { memberships, tenants, users } from "../db/platform.schema";
-import { AppError, forbidden } from "../http/errors";
+import type { Result } from "../lib/result";
+import { fail, ok } from "../lib/result";
 import type { ActorRole } from "./permissions";
 import { can } from "./permissions";
 import type { Role } from "./principal";
@@ -46,44 +47,49 @@ async function openTenant(db: PlatformDb, tenantId: string): Promise<boolean> {
   return row !== undefined && row.status !== "offboarded";
 }
 
-function issuerGone(): AppError {
-  return forbidden(
+const ALLOWED: Result<void> = ok(undefined);
+
+function issuerGone(): Result<void> {
+  return fail(
+    "forbidden",
+
     "Whoever issued this link may no longer do so; ask a current owner or an operator for a new one",
   );
 }
 
 /**
  * Whether `tenantId`'s owners may set this account's password: only when the account opens this
- * tenant and nothing else (no other tenant, not the platform). Null when they may.
+ * tenant and nothing else (no other tenant, not the platform).
  */
 export async function soleTenantAccount(
   db: PlatformDb,
   tenantId: string,
   userId: string,
-): Promise<AppError | null> {
+): Promise<Result<void>> {
   const user = await db.query.users.findFirst({ where: eq(users.id, userId) });
   const held = await db.query.memberships.findMany({ where: eq(memberships.userId, userId) });
   if (!user || !held.some((m) => m.tenantId === tenantId))
-    return new AppError(404, "not_found", "No such member of this tenant");
+    return fail("not_found", "No such member of this tenant");
   if (user.isPlatformAdmin || held.some((m) => m.tenantId !== tenantId))
-    return forbidden(
+    return fail(
+      "forbidden",
       "This account also opens other tenants; ask a platform operator for a reset link",
     );
-  return null;
+  return ALLOWED;
 }
 
 /**
  * A reset link for `userId` issued by `issuerId`: by an operator (`tenantId` null), or by an owner
- * of `tenantId` for an account of that tenant alone. Null when it may be issued or used now.
+ * of `tenantId` for an account of that tenant alone: whether it may be issued or used now.
  */
 export async function resetLinkAllowed(
   db: PlatformDb,
   link: { tenantId: string | null; issuerId: string | null },
   userId: string,
-): Promise<AppError | null> {
+): Promise<Result<void>> {
   const issuer = await activeUser(db, link.issuerId);
   if (!issuer) return issuerGone();
-  if (link.tenantId === null) return issuer.isPlatformAdmin ? null : issuerGone();
+  if (link.tenantId === null) return issuer.isPlatformAdmin ? ALLOWED : issuerGone();
   if (!(await openTenant(db, link.tenantId))) return issuerGone();
   const issuerRole = await membershipRole(db, link.tenantId, issuer.id);
   if (!can(issuerRole, "team.reset_link")) return issuerGone();
@@ -100,23 +106,22 @@ export async function invitationAllowed(
   db: PlatformDb,
   link: { tenantId: string | null; role: Role | "platform_admin" | null; issuerId: string | null },
   inviteeId: string | null,
-): Promise<AppError | null> {
+): Promise<Result<void>> {
   const issuer = await activeUser(db, link.issuerId);
   if (!issuer || !link.role) return issuerGone();
   if (link.role === "platform_admin" || link.tenantId === null)
-    return issuer.isPlatformAdmin && link.role === "platform_admin" ? null : issuerGone();
+    return issuer.isPlatformAdmin && link.role === "platform_admin" ? ALLOWED : issuerGone();
   if (!(await openTenant(db, link.tenantId)))
-    return new AppError(409, "conflict", "This tenant has been offboarded");
+    return fail("conflict", "This tenant has been offboarded");
   if (!issuer.isPlatformAdmin) {
     const issuerRole = await membershipRole(db, link.tenantId, issuer.id);
     if (!issuerRole || !can(issuerRole, "team.manage") || !mayGrant(issuerRole, link.role))
       return issuerGone();
   }
   if (inviteeId && (await membershipRole(db, link.tenantId, inviteeId)))
-    return new AppError(
-      409,
+    return fail(
       "already_member",
       "You are already a member of this tenant; an owner can change your role on the team page",
     );
-  return null;
+  return ALLOWED;
 }

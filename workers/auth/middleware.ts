@@ -8,7 +8,7 @@ import { platformDb } from "../db/handles";
 import type { AppEnv } from "../http/app-env";
 import { AppError, forbidden, unauthorized } from "../http/errors";
 import { constantTimeEqual } from "../lib/crypto";
-import { apiKeyPrincipal, needsTouch, touchApiKey } from "./api-keys";
+import { apiKeyPrincipal, needsTouch, touchApiKey } from "../api-keys/api-keys";
 import type { ApiKeyPrincipal, Principal, UserPrincipal } from "./principal";
 import { SESSION_COOKIE, readCookie, sessionPrincipal } from "./sessions";
 

@@ -13,7 +13,7 @@ import type { Env } from "../env";
 import { log } from "../observability/log";
 import type { PostCallJob } from "../post-call/post-call-job.schema";
 import type { TenantContext } from "../tenancy/tenant-context";
-import { addCallUsage, usageDay } from "./usage";
+import { addCallUsage, usageDay } from "../usage/call-usage";
 
 export type CallRow = typeof calls.$inferSelect;
 

@@ -6,14 +6,12 @@
  * Values never leave this module except to the code that uses them (call setup, messaging).
  */
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
+import type { PlatformDb } from "../db/handles";
 import { platformDb } from "../db/handles";
 import { tenantSecrets } from "../db/platform.schema";
 import type { Env } from "../env";
 import { fromBase64, randomBytes, toBase64 } from "../lib/crypto";
-
-export const SecretName = z.enum(["openai_api_key", "twilio_account_sid", "twilio_auth_token"]);
-export type SecretName = z.infer<typeof SecretName>;
+import type { SecretName } from "./secrets.schema";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -49,25 +47,43 @@ async function open(key: CryptoKey, sealed: string, aad: string): Promise<Uint8A
   return new Uint8Array(plain);
 }
 
-export async function setTenantSecret(
+/**
+ * The write that stores a secret, sealed; run it alone or in a batch with its audit row. It is
+ * wrapped because a query builder is thenable: returned bare from an async function, it would run.
+ */
+export async function sealedSecretUpsert(
   env: Env,
+  db: PlatformDb,
   tenantId: string,
   name: SecretName,
   value: string,
-): Promise<void> {
+) {
   const aad = `${tenantId}:${name}`;
   const dataKeyBytes = randomBytes(32);
   const dataKey = await crypto.subtle.importKey("raw", dataKeyBytes, "AES-GCM", false, ["encrypt"]);
   const ciphertext = await seal(dataKey, encoder.encode(value), aad);
   const wrappedKey = await seal(await masterKey(env), dataKeyBytes, aad);
   const now = new Date().toISOString();
-  await platformDb(env.PLATFORM_DB)
+  const upsert = db
     .insert(tenantSecrets)
     .values({ tenantId, name, ciphertext, wrappedKey, keyVersion: 1, updatedAt: now })
     .onConflictDoUpdate({
       target: [tenantSecrets.tenantId, tenantSecrets.name],
       set: { ciphertext, wrappedKey, updatedAt: now },
     });
+  return { upsert };
+}
+
+export async function setTenantSecret(
+  env: Env,
+  tenantId: string,
+  name: SecretName,
+  value: string,
+): Promise<void> {
+  const db = platformDb(env.PLATFORM_DB);
+  await (
+    await sealedSecretUpsert(env, db, tenantId, name, value)
+  ).upsert;
 }
 
 /** The secret in clear, or null when the tenant has not set it (the platform's key applies). */
@@ -97,12 +113,9 @@ export async function listTenantSecrets(
   return rows.map((r) => ({ name: r.name, updatedAt: r.updatedAt }));
 }
 
-export async function deleteTenantSecret(
-  env: Env,
-  tenantId: string,
-  name: SecretName,
-): Promise<void> {
-  await platformDb(env.PLATFORM_DB)
+/** The write that deletes a secret; run it in a batch with its audit row. */
+export function secretDelete(db: PlatformDb, tenantId: string, name: SecretName) {
+  return db
     .delete(tenantSecrets)
     .where(and(eq(tenantSecrets.tenantId, tenantId), eq(tenantSecrets.name, name)));
 }

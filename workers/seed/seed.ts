@@ -5,8 +5,8 @@
 import { and, eq } from "drizzle-orm";
 import { defaultAgentConfig, mergeAgentConfig } from "../agents/agent-config.schema";
 import type { AgentConfigPatch } from "../agents/agent-config.schema";
-import { createApiKey } from "../auth/api-keys";
-import type { CreatedApiKey } from "../auth/api-keys";
+import { createApiKey } from "../api-keys/api-keys";
+import type { CreatedApiKey } from "../api-keys/api-keys.schema";
 import { ensurePlatformAdmin } from "../auth/bootstrap";
 import { platformDb, tenantDbFromBinding } from "../db/handles";
 import {

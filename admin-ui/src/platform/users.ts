@@ -2,7 +2,7 @@
  * Operators: people with an account — platform-wide (search) or the members of one tenant —
  * with "Issue reset link" for someone who forgot their password, and inviting another operator.
  */
-import { InvitePlatformAdminRequest } from "../../../workers/auth/auth.schema";
+import { InvitePlatformAdminRequest } from "../../../workers/team/team.schema";
 import { api } from "../api";
 import { formatDate, h } from "../dom";
 import { navigate } from "../router";

@@ -4,19 +4,7 @@ import type { SQL } from "drizzle-orm";
 import type { PlatformDb } from "../db/handles";
 import { auditLog, users } from "../db/platform.schema";
 import { startsWithText } from "../db/text-search";
-
-export interface AuditEntryView {
-  id: number;
-  at: string;
-  actorType: string;
-  actorId: string | null;
-  actorEmail: string | null;
-  tenantId: string | null;
-  action: string;
-  target: string | null;
-  detail: unknown;
-  requestId: string | null;
-}
+import type { AuditEntryView } from "./audit.schema";
 
 function parseDetail(text: string | null): unknown {
   if (text === null) return null;

@@ -1,8 +1,7 @@
-import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, login, seedDemoTenants } from "../support/api";
-import { PASSWORD, accept, memberOf, tenantWithOwner, uniqueEmail } from "./support";
-import type { ErrorBody, TenantWithOwner } from "./support";
+import { PASSWORD, accept, memberOf, tenantWithOwner, uniqueEmail } from "../admin/support";
+import type { ErrorBody, TenantWithOwner } from "../admin/support";
 
 let t: TenantWithOwner;
 beforeAll(async () => {
@@ -132,91 +131,6 @@ describe("team", () => {
     await accept(invite.body.link, PASSWORD);
     const res = await api<ErrorBody>("POST", path(`/team/${other.userId}/reset-link`), {
       auth: { session: t.owner },
-    });
-    expect(res.status).toBe(403);
-  });
-});
-
-describe("API keys", () => {
-  it("shows a new key once, lists it by prefix only, and revocation makes it 401", async () => {
-    const created = await api<{ apiKey: { id: string; key: string; prefix: string } }>(
-      "POST",
-      path("/api-keys"),
-      {
-        auth: { session: t.owner },
-        body: { name: "CRM sync" },
-      },
-    );
-    expect(created.status).toBe(201);
-    const key = created.body.apiKey.key;
-    expect(key.startsWith(created.body.apiKey.prefix)).toBe(true);
-    expect((await api("GET", path("/calls"), { auth: { apiKey: key } })).status).toBe(200);
-    const list = await api<{ apiKeys: Record<string, unknown>[] }>("GET", path("/api-keys"), {
-      auth: { session: t.owner },
-    });
-    expect(JSON.stringify(list.body)).not.toContain(key);
-    expect(list.body.apiKeys).toContainEqual(
-      expect.objectContaining({ name: "CRM sync", revokedAt: null }),
-    );
-    expect(
-      (
-        await api("DELETE", path(`/api-keys/${created.body.apiKey.id}`), {
-          auth: { session: t.owner },
-        })
-      ).status,
-    ).toBe(200);
-    expect((await api("GET", path("/calls"), { auth: { apiKey: key } })).status).toBe(401);
-  });
-
-  it("an API key cannot manage API keys", async () => {
-    const res = await api("POST", path("/api-keys"), {
-      auth: { apiKey: t.apiKey },
-      body: { name: "x" },
-    });
-    expect(res.status).toBe(403);
-  });
-});
-
-describe("bring-your-own keys", () => {
-  it("are write-only: the list shows the name and date, never the value", async () => {
-    const set = await api("PUT", path("/secrets/openai_api_key"), {
-      auth: { session: t.owner },
-      body: { value: "sk-test-very-secret-value" },
-    });
-    expect(set.status).toBe(200);
-    const list = await api<{ secrets: { name: string }[] }>("GET", path("/secrets"), {
-      auth: { session: t.owner },
-    });
-    expect(list.body.secrets.map((s) => s.name)).toContain("openai_api_key");
-    expect(JSON.stringify(list.body)).not.toContain("very-secret");
-    const stored = await env.PLATFORM_DB.prepare(
-      "SELECT ciphertext FROM tenant_secrets WHERE tenant_id = ?",
-    )
-      .bind(t.id)
-      .first<{ ciphertext: string }>();
-    expect(stored?.ciphertext).not.toContain("very-secret");
-    const audit = await api<{ entries: unknown[] }>("GET", path("/audit?action=secret.*"), {
-      auth: { session: t.owner },
-    });
-    expect(JSON.stringify(audit.body)).not.toContain("very-secret");
-    expect(
-      (await api("DELETE", path("/secrets/openai_api_key"), { auth: { session: t.owner } })).status,
-    ).toBe(200);
-  });
-
-  it("refuses an unknown key name, naming it", async () => {
-    const res = await api<ErrorBody>("PUT", path("/secrets/aws_key"), {
-      auth: { session: t.owner },
-      body: { value: "x" },
-    });
-    expect(res.status).toBe(400);
-  });
-
-  it("only an owner may set them", async () => {
-    const admin = await memberOf(t.id, "admin", t.owner);
-    const res = await api("PUT", path("/secrets/openai_api_key"), {
-      auth: { session: admin },
-      body: { value: "sk-x" },
     });
     expect(res.status).toBe(403);
   });

@@ -2,15 +2,9 @@
 import { and, eq, gte, lte, sql } from "drizzle-orm";
 import type { PlatformDb } from "../db/handles";
 import { tenants, usageDaily } from "../db/platform.schema";
-
-export interface Usage {
-  calls: number;
-  minutes: number;
-  callSeconds: number;
-  modelInputTokens: number;
-  modelOutputTokens: number;
-  smsSent: number;
-}
+import type { Result } from "../lib/result";
+import { fail, ok } from "../lib/result";
+import type { Usage } from "./usage.schema";
 
 export const DEFAULT_USAGE_DAYS = 30;
 /** A chart of more days than this is unreadable and the query unbounded. */
@@ -33,12 +27,18 @@ function day(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** The inclusive day range asked for, defaulting to the last 30 days; null when it is too long. */
+export interface UsageRange {
+  from: string;
+  to: string;
+  days: string[];
+}
+
+/** The inclusive day range asked for, defaulting to the last 30 days, at most 366 days long. */
 export function usageRange(
   from: string | undefined,
   to: string | undefined,
   now = new Date(),
-): { from: string; to: string; days: string[] } | null {
+): Result<UsageRange> {
   const end = to ?? day(now);
   const start =
     from ?? day(new Date(Date.parse(`${end}T00:00:00Z`) - (DEFAULT_USAGE_DAYS - 1) * 86_400_000));
@@ -49,15 +49,16 @@ export function usageRange(
     t += 86_400_000
   ) {
     days.push(day(new Date(t)));
-    if (days.length > MAX_USAGE_DAYS) return null;
+    if (days.length > MAX_USAGE_DAYS)
+      return fail("invalid_request", `from: the range may cover at most ${MAX_USAGE_DAYS} days`);
   }
-  return { from: start, to: end, days };
+  return ok({ from: start, to: end, days });
 }
 
 export async function tenantUsage(
   db: PlatformDb,
   tenantId: string,
-  range: { from: string; to: string; days: string[] },
+  range: UsageRange,
 ): Promise<{ totals: Usage; days: (Usage & { day: string })[] }> {
   const rows = await db
     .select()

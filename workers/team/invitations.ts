@@ -2,24 +2,36 @@
  * Invitations and admin-issued password resets: single-use, expiring links. The token is
  * 32 random bytes shown once (inside the link); the table keeps only its SHA-256.
  *
- * Every rule that allowed the link is checked again when it is used (link-policy.ts), and the
+ * Every rule that allowed the link is checked again when it is used (auth/link-policy.ts), and the
  * claim below only succeeds while the link is unused: a change to the account after that check
  * revokes the link (a trigger sets used_at), so the claim then fails.
  *
  * Accepting is claim-then-apply: the row is marked used by a conditional UPDATE first, so two
  * concurrent accepts of one link cannot both succeed; if applying then fails, the claim is undone.
- * Expected failures are returned as AppError values.
  */
 import { and, eq, gt, isNull } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { InvitationPreview } from "../auth/auth.schema";
+import { MIN_PASSWORD_LENGTH } from "../auth/auth.schema";
+import { invitationAllowed, resetLinkAllowed } from "../auth/link-policy";
+import { hashPassword, verifyPassword } from "../auth/passwords";
+import type { Principal } from "../auth/principal";
+import type { AuditEntry } from "../audit/audit";
+import { auditInsert } from "../audit/audit";
 import type { PlatformDb } from "../db/handles";
-import { platformDb } from "../db/handles";
-import { invitations, memberships, sessions, tenants, users } from "../db/platform.schema";
+import {
+  auditLog,
+  invitations,
+  memberships,
+  sessions,
+  tenants,
+  users,
+} from "../db/platform.schema";
 import type { Env } from "../env";
-import { AppError } from "../http/errors";
 import { newId, randomBytes, sha256Hex, toBase64Url } from "../lib/crypto";
-import { MIN_PASSWORD_LENGTH } from "./auth.schema";
-import { invitationAllowed, resetLinkAllowed } from "./link-policy";
-import { hashPassword, verifyPassword } from "./passwords";
+import type { Result } from "../lib/result";
+import { fail, ok } from "../lib/result";
+import type { Invitation } from "./team.schema";
 
 export const INVITE_TTL_SECONDS = 7 * 24 * 60 * 60;
 export const RESET_TTL_SECONDS = 24 * 60 * 60;
@@ -27,16 +39,7 @@ export const RESET_TTL_SECONDS = 24 * 60 * 60;
 export type InvitationRow = typeof invitations.$inferSelect;
 export type LinkRole = NonNullable<InvitationRow["role"]>;
 
-export interface InvitationView {
-  id: string;
-  email: string;
-  role: LinkRole | null;
-  tenantId: string | null;
-  expiresAt: string;
-  createdAt: string;
-}
-
-export function toInvitationView(row: InvitationRow): InvitationView {
+export function toInvitationView(row: InvitationRow): Invitation {
   return {
     id: row.id,
     email: row.email,
@@ -53,19 +56,29 @@ export function acceptLink(env: Pick<Env, "PUBLIC_BASE_URL">, token: string): st
 }
 
 export interface IssuedLink {
-  invitation: InvitationView;
+  invitation: Invitation;
   token: string;
 }
 
+export interface LinkRequest {
+  kind: "invite" | "reset";
+  email: string;
+  tenantId: string | null;
+  role: LinkRole | null;
+  createdBy: string | null;
+}
+
+/** Who issues a link, and the audit row that records it (it may name the new invitation). */
+export interface LinkAudit {
+  principal: Principal | undefined;
+  entry: (invitation: Invitation) => AuditEntry;
+}
+
+/** Issues a link; the link and its audit row are written in one batch. */
 export async function issueLink(
   db: PlatformDb,
-  input: {
-    kind: "invite" | "reset";
-    email: string;
-    tenantId: string | null;
-    role: LinkRole | null;
-    createdBy: string | null;
-  },
+  input: LinkRequest,
+  audit: LinkAudit,
   now = new Date(),
 ): Promise<IssuedLink> {
   const token = toBase64Url(randomBytes(32));
@@ -82,9 +95,12 @@ export async function issueLink(
     usedAt: null,
     createdAt: now.toISOString(),
   };
+  const invitation = toInvitationView(row);
+  const insert = db.insert(invitations).values(row);
+  const recorded = auditInsert(db, audit.principal, audit.entry(invitation));
   if (input.kind === "reset") {
     // A new reset link replaces any earlier unused one for the same account.
-    await db
+    const replaced = db
       .update(invitations)
       .set({ usedAt: now.toISOString() })
       .where(
@@ -94,9 +110,11 @@ export async function issueLink(
           isNull(invitations.usedAt),
         ),
       );
+    await db.batch([replaced, insert, recorded]);
+  } else {
+    await db.batch([insert, recorded]);
   }
-  await db.insert(invitations).values(row);
-  return { invitation: toInvitationView(row), token };
+  return { invitation, token };
 }
 
 /** Pending (unused, unexpired) invitations into one tenant. */
@@ -104,7 +122,7 @@ export async function pendingInvitations(
   db: PlatformDb,
   tenantId: string,
   now = new Date(),
-): Promise<InvitationView[]> {
+): Promise<Invitation[]> {
   const rows = await db
     .select()
     .from(invitations)
@@ -120,74 +138,80 @@ export async function pendingInvitations(
   return rows.map(toInvitationView);
 }
 
-/** Withdraws a pending invitation of a tenant; false when there is none with that id. */
+/**
+ * Withdraws a pending invitation of a tenant. Whether anything changed is known only after the
+ * conditional update, so the audit row follows it rather than sharing its batch.
+ */
 export async function revokeInvitation(
-  env: Env,
+  db: PlatformDb,
+  principal: Principal | undefined,
   tenantId: string,
   id: string,
+  requestId: string | null,
   now = new Date(),
-): Promise<boolean> {
-  const result = await env.PLATFORM_DB.prepare(
-    "UPDATE invitations SET used_at = ? WHERE id = ? AND tenant_id = ? AND kind = 'invite' AND used_at IS NULL",
-  )
-    .bind(now.toISOString(), id, tenantId)
-    .run();
-  return result.meta.changes > 0;
+): Promise<Result<void>> {
+  const revoked = await db
+    .update(invitations)
+    .set({ usedAt: now.toISOString() })
+    .where(
+      and(
+        eq(invitations.id, id),
+        eq(invitations.tenantId, tenantId),
+        eq(invitations.kind, "invite"),
+        isNull(invitations.usedAt),
+      ),
+    )
+    .returning({ id: invitations.id });
+  if (revoked.length === 0) return fail("not_found", "No pending invitation with that id");
+  await auditInsert(db, principal, {
+    action: "team.invite_revoke",
+    tenantId,
+    target: id,
+    requestId,
+  });
+  return ok(undefined);
+}
+
+function linkUsed() {
+  return fail("invitation_used", "This link has already been used. Log in, or ask for a new link.");
 }
 
 async function usableLink(
   db: PlatformDb,
   token: string,
   now: Date,
-): Promise<InvitationRow | AppError> {
+): Promise<Result<InvitationRow>> {
   const row = await db.query.invitations.findFirst({
     where: eq(invitations.tokenHash, await sha256Hex(token)),
   });
   if (!row)
-    return new AppError(
-      404,
-      "invitation_not_found",
-      "This link is not valid. Ask for a new invitation.",
-    );
-  if (row.usedAt)
-    return new AppError(
-      410,
-      "invitation_used",
-      "This link has already been used. Log in, or ask for a new link.",
-    );
+    return fail("invitation_not_found", "This link is not valid. Ask for a new invitation.");
+  if (row.usedAt) return linkUsed();
   if (row.expiresAt <= now.toISOString())
-    return new AppError(410, "invitation_expired", "This link has expired. Ask for a new one.");
-  return row;
-}
-
-export interface InvitationPreview {
-  kind: "invite" | "reset";
-  email: string;
-  role: LinkRole | null;
-  tenant: { id: string; businessName: string } | null;
-  expiresAt: string;
-  existingAccount: boolean;
+    return fail("invitation_expired", "This link has expired. Ask for a new one.");
+  return ok(row);
 }
 
 export async function lookupInvitation(
   db: PlatformDb,
   token: string,
   now = new Date(),
-): Promise<InvitationPreview | AppError> {
-  const row = await usableLink(db, token, now);
-  if (row instanceof AppError) return row;
+): Promise<Result<InvitationPreview>> {
+  const usable = await usableLink(db, token, now);
+  if (!usable.ok) return usable;
+  const row = usable.value;
   const user = await db.query.users.findFirst({ where: eq(users.email, row.email) });
   const tenant = row.tenantId
     ? await db.query.tenants.findFirst({ where: eq(tenants.id, row.tenantId) })
     : undefined;
-  return {
+  return ok({
     kind: row.kind,
     email: row.email,
     role: row.role,
     tenant: tenant ? { id: tenant.id, businessName: tenant.businessName } : null,
     expiresAt: row.expiresAt,
     existingAccount: row.kind === "invite" && user !== undefined && user.passwordHash !== null,
-  };
+  });
 }
 
 export interface AcceptedLink {
@@ -197,28 +221,29 @@ export interface AcceptedLink {
   role: LinkRole | null;
 }
 
-function weakPassword(): AppError {
-  return new AppError(
-    400,
-    "invalid_request",
-    `password: must be at least ${MIN_PASSWORD_LENGTH} characters`,
-    [{ path: "password", message: `must be at least ${MIN_PASSWORD_LENGTH} characters` }],
-  );
+function weakPassword() {
+  const message = `must be at least ${MIN_PASSWORD_LENGTH} characters`;
+  return fail("invalid_request", `password: ${message}`, [{ path: "password", message }]);
 }
 
+/**
+ * Accepts a link: sets the password (or checks the existing account's), adds the membership
+ * and records it. The person accepting is not logged in yet; the account they now hold is the
+ * audit row's actor.
+ */
 export async function acceptInvitation(
-  env: Env,
-  input: { token: string; password: string; displayName?: string },
+  db: PlatformDb,
+  input: { token: string; password: string; displayName?: string; requestId: string | null },
   now = new Date(),
-): Promise<AcceptedLink | AppError> {
-  const db = platformDb(env.PLATFORM_DB);
-  const row = await usableLink(db, input.token, now);
-  if (row instanceof AppError) return row;
+): Promise<Result<AcceptedLink>> {
+  const usable = await usableLink(db, input.token, now);
+  if (!usable.ok) return usable;
+  const row = usable.value;
   const existing = await db.query.users.findFirst({ where: eq(users.email, row.email) });
   if (existing?.status === "disabled")
-    return new AppError(403, "account_disabled", "This account is disabled; ask an operator.");
+    return fail("account_disabled", "This account is disabled; ask an operator.");
   if (row.kind === "reset" && !existing)
-    return new AppError(404, "invitation_not_found", "The account for this link no longer exists.");
+    return fail("invitation_not_found", "The account for this link no longer exists.");
 
   // Joining with an existing account proves it is theirs with its password; otherwise a new one is set.
   const joinsWithExistingAccount =
@@ -226,8 +251,7 @@ export async function acceptInvitation(
   let passwordHash: string | null = null;
   if (joinsWithExistingAccount) {
     if (!(await verifyPassword(input.password, existing.passwordHash)))
-      return new AppError(
-        400,
+      return fail(
         "wrong_password",
         "password: this email already has an account; enter that account's password",
         [{ path: "password", message: "is not this account's password" }],
@@ -237,7 +261,7 @@ export async function acceptInvitation(
     passwordHash = await hashPassword(input.password);
   }
 
-  const refused =
+  const allowed =
     row.kind === "invite"
       ? await invitationAllowed(
           db,
@@ -250,25 +274,20 @@ export async function acceptInvitation(
             { tenantId: row.tenantId, issuerId: row.createdBy },
             existing.id,
           )
-        : null;
-  if (refused) return refused;
+        : ok(undefined);
+  if (!allowed.ok) return allowed;
 
   const claimedAt = now.toISOString();
-  const claim = await env.PLATFORM_DB.prepare(
-    "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL",
-  )
-    .bind(claimedAt, row.id)
-    .run();
-  if (claim.meta.changes === 0)
-    return new AppError(
-      410,
-      "invitation_used",
-      "This link has already been used. Log in, or ask for a new link.",
-    );
+  const claimed = await db
+    .update(invitations)
+    .set({ usedAt: claimedAt })
+    .where(and(eq(invitations.id, row.id), isNull(invitations.usedAt)))
+    .returning({ id: invitations.id });
+  if (claimed.length === 0) return linkUsed();
 
   try {
     const userId = existing?.id ?? newId("usr");
-    const statements = [];
+    const statements: BatchItem<"sqlite">[] = [];
     if (!existing) {
       statements.push(
         db.insert(users).values({
@@ -307,15 +326,24 @@ export async function acceptInvitation(
           .onConflictDoNothing(),
       );
     }
-    const [first, ...rest] = statements;
-    if (first) await db.batch([first, ...rest]);
-    return { userId, kind: row.kind, tenantId: row.tenantId, role: row.role };
+    await db.batch([
+      db.insert(auditLog).values({
+        actorType: "user",
+        actorId: userId,
+        tenantId: row.tenantId,
+        action: row.kind === "invite" ? "invitation.accept" : "password.reset",
+        target: userId,
+        detail: row.role ? JSON.stringify({ role: row.role }) : null,
+        requestId: input.requestId,
+      }),
+      ...statements,
+    ]);
+    return ok({ userId, kind: row.kind, tenantId: row.tenantId, role: row.role });
   } catch (error) {
-    await env.PLATFORM_DB.prepare(
-      "UPDATE invitations SET used_at = NULL WHERE id = ? AND used_at = ?",
-    )
-      .bind(row.id, claimedAt)
-      .run();
+    await db
+      .update(invitations)
+      .set({ usedAt: null })
+      .where(and(eq(invitations.id, row.id), eq(invitations.usedAt, claimedAt)));
     throw error;
   }
 }

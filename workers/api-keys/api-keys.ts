@@ -3,6 +3,8 @@
  * found and recognised; only a SHA-256 of the whole key is stored, and it is shown once.
  */
 import { and, eq, isNull } from "drizzle-orm";
+import type { Principal } from "../auth/principal";
+import { auditInsert } from "../audit/audit";
 import type { PlatformDb } from "../db/handles";
 import { apiKeys } from "../db/platform.schema";
 import {
@@ -13,33 +15,54 @@ import {
   toBase64Url,
   toHex,
 } from "../lib/crypto";
-import type { ApiKeyPrincipal } from "./principal";
+import type { ApiKeyPrincipal } from "../auth/principal";
+import type { CreatedApiKey } from "./api-keys.schema";
 
 const KEY_PATTERN = /^nsk_([0-9a-f]{10})_([A-Za-z0-9_-]{32,64})$/;
 
-export interface CreatedApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  /** The whole key. Returned once, never stored. */
-  key: string;
+async function newKey(tenantId: string, name: string, createdBy: string | null) {
+  const prefix = `nsk_${toHex(randomBytes(5))}`;
+  const key = `${prefix}_${toBase64Url(randomBytes(32))}`;
+  const id = newId("key");
+  const createdAt = new Date().toISOString();
+  const row = { id, tenantId, name, prefix, keyHash: await sha256Hex(key), createdBy, createdAt };
+  const created: CreatedApiKey = { id, name, prefix, createdAt, key };
+  return { row, created };
 }
 
+/** A key for `tenantId`, with no audit row (seeding, tests). */
 export async function createApiKey(
   db: PlatformDb,
   tenantId: string,
   name: string,
   createdBy: string | null,
 ): Promise<CreatedApiKey> {
-  const prefix = `nsk_${toHex(randomBytes(5))}`;
-  const key = `${prefix}_${toBase64Url(randomBytes(32))}`;
-  const id = newId("key");
-  const createdAt = new Date().toISOString();
-  await db
-    .insert(apiKeys)
-    .values({ id, tenantId, name, prefix, keyHash: await sha256Hex(key), createdBy, createdAt });
-  return { id, name, prefix, createdAt, key };
+  const { row, created } = await newKey(tenantId, name, createdBy);
+  await db.insert(apiKeys).values(row);
+  return created;
+}
+
+/** A key issued by someone: the key and its audit row are written in one batch. */
+export async function issueApiKey(
+  db: PlatformDb,
+  principal: Principal | undefined,
+  tenantId: string,
+  name: string,
+  requestId: string | null,
+): Promise<CreatedApiKey> {
+  const createdBy = principal?.kind === "user" ? principal.userId : null;
+  const { row, created } = await newKey(tenantId, name, createdBy);
+  await db.batch([
+    db.insert(apiKeys).values(row),
+    auditInsert(db, principal, {
+      action: "api_key.create",
+      tenantId,
+      target: created.prefix,
+      detail: { name },
+      requestId,
+    }),
+  ]);
+  return created;
 }
 
 export async function apiKeyPrincipal(
