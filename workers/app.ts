@@ -14,13 +14,13 @@ import { memoryRoutes } from "./memory/memory.routes";
 import { messagingRoutes } from "./messaging/messaging.routes";
 import { healthRoutes } from "./observability/health.routes";
 import { docsPageRoutes } from "./openapi/docs-page.routes";
-import { buildOpenApiDocument } from "./openapi/registry";
-import { SECURITY_SCHEMES, router } from "./http/contract";
+import { openApiDocument, openApiDocumentRoute } from "./openapi/document";
+import { router } from "./http/contract";
 import { AppError, errorBody, handleError } from "./http/errors";
 import { requestContext } from "./http/request-context";
 import { tenantSecretRoutes } from "./secrets/secrets.routes";
 import { platformTeamRoutes, tenantTeamRoutes } from "./team/team.routes";
-import { platformRoutes } from "./tenancy/platform.routes";
+import { platformHealthRoutes } from "./tenancy/health.routes";
 import { platformTemplateRoutes, tenantTemplateRoutes } from "./templates/templates.routes";
 import { platformTenantRoutes } from "./tenants/tenants.routes";
 import { tenantAccess } from "./tenancy/tenant-access";
@@ -52,7 +52,7 @@ export const app = root
   .route("/twilio", messagingRoutes)
   .use("/api/*", authenticate)
   .route("/api/auth", authRoutes)
-  .route("/api/platform", platformRoutes)
+  .route("/api/platform", platformHealthRoutes)
   .route("/api/platform", platformTenantRoutes)
   .route("/api/platform", platformTemplateRoutes)
   .route("/api/platform", platformTeamRoutes)
@@ -79,7 +79,6 @@ export const app = root
   .route("/api/tenant", apiKeyCallerRoutes)
   .route("/api/tenant", forgetRoutes)
   .route("/api", docsPageRoutes)
-  .get("/api/openapi.json", (c) => c.json(openApiDocument(c.env.PUBLIC_BASE_URL)))
   // The memory service's paths, kept as the phone orchestrator calls them (API key auth).
   .use("/v1/*", authenticate)
   .use("/v2/*", authenticate)
@@ -89,37 +88,11 @@ export const app = root
 
 export type AppType = typeof app;
 
-/**
- * `GET /api/openapi.json`: generated from the routes' own declarations (public: it describes
- * shapes, not data). Routes not yet declared as contracts come from the hand registry until
- * they are.
- */
-function openApiDocument(serverUrl: string | undefined): Record<string, unknown> {
-  const generated = root.getOpenAPI31Document({
-    openapi: "3.1.0",
-    info: {
-      title: "NeuroSphere API",
-      version: "1.0.0",
-      description:
-        "Multi-tenant AI receptionist. Tenant API keys: `Authorization: Bearer nsk_…`. Errors: `{ error: { code, message, issues? } }`.",
-    },
-    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
-  });
-  const legacy = buildOpenApiDocument(serverUrl) as {
-    paths: Record<string, Record<string, unknown>>;
-    components: { schemas: Record<string, unknown> };
-  };
-  const paths: Record<string, Record<string, unknown>> = { ...legacy.paths };
-  for (const [path, ops] of Object.entries(generated.paths ?? {})) {
-    paths[path] = { ...(paths[path] ?? {}), ...(ops as Record<string, unknown>) };
-  }
-  return {
-    ...generated,
-    paths,
-    components: {
-      ...generated.components,
-      schemas: { ...legacy.components.schemas, ...(generated.components?.schemas ?? {}) },
-      securitySchemes: SECURITY_SCHEMES,
-    },
-  };
-}
+/** Every route contract the app holds (tests check that none is declared twice). */
+export const routeContracts = () => root.openAPIRegistry.definitions;
+
+// After the chain, so the document (built from the app's registry) lists every route; the
+// `/api/*` middleware registered above still runs first.
+root.openapi(openApiDocumentRoute, (c) =>
+  c.json(openApiDocument(root, c.env.PUBLIC_BASE_URL), 200),
+);

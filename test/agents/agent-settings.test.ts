@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/api";
-import { memberOf, tenantWithOwner } from "../admin/support";
-import type { ErrorBody, TenantWithOwner } from "../admin/support";
+import { memberOf, tenantWithOwner } from "../support/members";
+import type { ErrorBody, TenantWithOwner } from "../support/members";
 
 type Preview = { greeting: string; greetingUnknownCaller: string; instructions: string };
 type Config = { agentConfig: { greeting: string; personality: Record<string, number> } };

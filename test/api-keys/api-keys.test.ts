@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/api";
-import { tenantWithOwner } from "../admin/support";
-import type { TenantWithOwner } from "../admin/support";
+import { tenantWithOwner } from "../support/members";
+import type { TenantWithOwner } from "../support/members";
 
 let t: TenantWithOwner;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, login, loginAsPlatformAdmin, seedDemoTenants } from "../support/api";
-import { PASSWORD, accept, memberOf, tokenOf, uniqueEmail } from "../admin/support";
-import type { ErrorBody } from "../admin/support";
+import { PASSWORD, accept, memberOf, tokenOf, uniqueEmail } from "../support/members";
+import type { ErrorBody } from "../support/members";
 
 const TENANT = "tnt_demo_peterson";
 

@@ -2,7 +2,7 @@ import { env, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { BASE, api, seedDemoTenants } from "../support/api";
 import type { Session } from "../support/api";
-import { PASSWORD, memberOf } from "../admin/support";
+import { PASSWORD, memberOf } from "../support/members";
 
 type ErrorBody = { error: { code: string; message: string; issues?: { path: string }[] } };
 

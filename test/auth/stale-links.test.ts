@@ -2,8 +2,8 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, login, loginAsPlatformAdmin, seedDemoTenants } from "../support/api";
 import type { Session } from "../support/api";
-import { PASSWORD, accept, memberOf, tenantWithOwner, uniqueEmail } from "../admin/support";
-import type { ErrorBody, TenantWithOwner } from "../admin/support";
+import { PASSWORD, accept, memberOf, tenantWithOwner, uniqueEmail } from "../support/members";
+import type { ErrorBody, TenantWithOwner } from "../support/members";
 
 let t: TenantWithOwner;
 beforeAll(async () => {

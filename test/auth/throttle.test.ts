@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api } from "../support/api";
-import { PASSWORD, memberOf, uniqueEmail } from "../admin/support";
+import { PASSWORD, memberOf, uniqueEmail } from "../support/members";
 import { seedDemoTenants } from "../support/api";
 
 type ErrorBody = { error: { code: string; message: string } };

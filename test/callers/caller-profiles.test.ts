@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/api";
-import type { ErrorBody, TenantWithOwner } from "../admin/support";
+import type { ErrorBody, TenantWithOwner } from "../support/members";
 import { tenantWithRecords } from "../support/tenant-records";
 
 let t: TenantWithOwner;

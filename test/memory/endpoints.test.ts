@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../workers/api-keys/api-keys";
 import { platformDb } from "../../workers/db/handles";
 import { SHARED_CALLER_PHONE } from "../../workers/seed/demo-data";
-import { memberOf } from "../admin/support";
+import { memberOf } from "../support/members";
 import { api, seedDemoTenants } from "../support/api";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
 import { freshTenant, uniquePhone } from "./support";

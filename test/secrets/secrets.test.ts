@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/api";
-import { memberOf, tenantWithOwner } from "../admin/support";
-import type { ErrorBody, TenantWithOwner } from "../admin/support";
+import { memberOf, tenantWithOwner } from "../support/members";
+import type { ErrorBody, TenantWithOwner } from "../support/members";
 
 let t: TenantWithOwner;
 beforeAll(async () => {

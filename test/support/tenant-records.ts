@@ -1,7 +1,7 @@
 import { api } from "./api";
 import { tenantD1 } from "./bindings";
-import { tenantWithOwner } from "../admin/support";
-import type { TenantWithOwner } from "../admin/support";
+import { tenantWithOwner } from "../support/members";
+import type { TenantWithOwner } from "../support/members";
 
 /** A tenant with an owner, two calls (one with transcript and summary), a caller and a lead. */
 export async function tenantWithRecords(): Promise<TenantWithOwner> {

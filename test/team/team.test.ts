@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, login, seedDemoTenants } from "../support/api";
-import { PASSWORD, accept, memberOf, tenantWithOwner, uniqueEmail } from "../admin/support";
-import type { ErrorBody, TenantWithOwner } from "../admin/support";
+import { PASSWORD, accept, memberOf, tenantWithOwner, uniqueEmail } from "../support/members";
+import type { ErrorBody, TenantWithOwner } from "../support/members";
 
 let t: TenantWithOwner;
 beforeAll(async () => {

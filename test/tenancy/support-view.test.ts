@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, loginAsPlatformAdmin, seedDemoTenants } from "../support/api";
-import type { ErrorBody } from "../admin/support";
+import type { ErrorBody } from "../support/members";
 
 const TENANT = "tnt_demo_johnson";
 

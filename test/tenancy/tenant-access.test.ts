@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { api, seedDemoTenants } from "../support/api";
-import { memberOf } from "../admin/support";
-import type { ErrorBody } from "../admin/support";
+import { memberOf } from "../support/members";
+import type { ErrorBody } from "../support/members";
 
 const MINE = "tnt_demo_smith";
 const THEIRS = "tnt_demo_peterson";

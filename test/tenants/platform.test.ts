@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { api, loginAsPlatformAdmin, seedDemoTenants } from "../support/api";
 import { createTenantWithKey } from "../support/tenants";
-import { memberOf } from "../admin/support";
-import type { ErrorBody } from "../admin/support";
+import { memberOf } from "../support/members";
+import type { ErrorBody } from "../support/members";
 
 type TenantList = { tenants: { id: string; slug: string; status: string }[]; total: number };
 

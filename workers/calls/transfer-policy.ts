@@ -14,7 +14,6 @@ import type { AgentConfig } from "../agents/agent-config.schema";
 import { platformDb } from "../db/handles";
 import { phoneNumbers } from "../db/platform.schema";
 import type { Env } from "../env";
-import { AppError } from "../http/errors";
 import type { Failure } from "../lib/result";
 import { fail } from "../lib/result";
 import { defaultTransferCountries, transferDestinationProblem } from "../lib/phone-destinations";
@@ -49,22 +48,10 @@ export async function transferNumberProblem(
 }
 
 /**
- * Save time: a 400 naming the problem when a settings change sets a transfer number (or transfer
- * countries) the tenant may not dial. A change that leaves both alone is not refused for a number
- * saved before these rules; that one is refused when dialled.
+ * Save time: a failure naming the problem when a settings change sets a transfer number (or
+ * transfer countries) the tenant may not dial. A change that leaves both alone is not refused for
+ * a number saved before these rules; that one is refused when dialled.
  */
-export async function transferSettingError(
-  env: Env,
-  tenantId: string | null,
-  config: Pick<AgentConfig, "transferNumber" | "transferCountries">,
-  patch: { transferNumber?: unknown; transferCountries?: unknown } | undefined,
-  extraNumbers: readonly string[] = [],
-): Promise<AppError | null> {
-  const refused = await transferSettingRefusal(env, tenantId, config, patch, extraNumbers);
-  return refused ? new AppError(400, refused.code, refused.message, refused.issues) : null;
-}
-
-/** `transferSettingError` as a domain failure (`invalid_request`), for code that returns Results. */
 export async function transferSettingRefusal(
   env: Env,
   tenantId: string | null,

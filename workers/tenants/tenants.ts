@@ -7,7 +7,7 @@ import { and, count, eq, inArray, or } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { AgentConfig, defaultAgentConfig, mergeAgentConfig } from "../agents/agent-config.schema";
 import type { Principal } from "../auth/principal";
-import { transferNumberProblem } from "../calls/transfer-policy";
+import { transferSettingRefusal } from "../calls/transfer-policy";
 import { auditInsert } from "../audit/audit";
 import type { PlatformDb } from "../db/handles";
 import { platformDb } from "../db/handles";
@@ -119,25 +119,6 @@ const slugTaken = (slug: string) => fail("conflict", `slug: '${slug}' is already
 const numberTaken = (field: string, number: string) =>
   fail("conflict", `${field}: ${number} already belongs to a tenant`);
 
-/**
- * A change that sets a transfer number (or transfer countries) the tenant may not dial is
- * refused; a change that leaves both alone is not refused for a number saved before the rules.
- */
-async function transferRefusal(
-  env: Env,
-  tenantId: string | null,
-  config: AgentConfig,
-  patch: UpdateTenant["agentConfig"],
-  extraNumbers: readonly string[] = [],
-) {
-  if (patch?.transferNumber === undefined && patch?.transferCountries === undefined) return null;
-  const problem = await transferNumberProblem(env, tenantId, config, extraNumbers);
-  if (problem === null) return null;
-  return fail("invalid_request", `transferNumber: ${problem}`, [
-    { path: "transferNumber", message: problem },
-  ]);
-}
-
 export async function createTenant(
   env: Env,
   actor: Actor,
@@ -160,7 +141,7 @@ export async function createTenant(
   );
   if (!configResult.success) return invalidAgentConfig(configResult.error);
   const agentConfig = { ...configResult.data, businessName: input.businessName };
-  const refused = await transferRefusal(env, null, agentConfig, input.agentConfig, [
+  const refused = await transferSettingRefusal(env, null, agentConfig, input.agentConfig, [
     input.phoneNumber,
   ]);
   if (refused) return refused;
@@ -242,7 +223,7 @@ export async function updateTenant(
   });
   if (!merged.success) return invalidAgentConfig(merged.error);
 
-  const refused = await transferRefusal(
+  const refused = await transferSettingRefusal(
     env,
     tenantId,
     merged.data,

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { api, loginAsPlatformAdmin } from "../support/api";
 import type { Session } from "../support/api";
 import { tenantD1 } from "../support/bindings";
-import { tenantWithOwner } from "./support";
-import type { TenantWithOwner } from "./support";
+import { tenantWithOwner } from "../support/members";
+import type { TenantWithOwner } from "../support/members";
 
 // 30 × "é" is 60 bytes: over D1's 50-byte limit on LIKE patterns, well within the 100 characters
 // the schemas allow.

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, loginAsPlatformAdmin, seedDemoTenants } from "../support/api";
-import type { ErrorBody } from "./support";
+import type { ErrorBody } from "../support/members";
 
 describe("platform usage", () => {
   it("gives a tenant's calls, minutes and tokens per day, with empty days as zeros", async () => {

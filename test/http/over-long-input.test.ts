@@ -4,8 +4,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/api";
-import { tenantWithOwner } from "./support";
-import type { TenantWithOwner } from "./support";
+import { tenantWithOwner } from "../support/members";
+import type { TenantWithOwner } from "../support/members";
 
 type Issues = {
   error: { code: string; message: string; issues?: { path: string; message: string }[] };

@@ -11,7 +11,7 @@ platform.use(async (c, next) => {
   await next();
 });
 
-export const platformRoutes = platform.openapi(
+export const platformHealthRoutes = platform.openapi(
   defineRoute({
     method: "get",
     path: "/health",

@@ -1,8 +1,8 @@
 /** Helpers for admin tests: tenants with real members who joined through invitation links. */
-import { api, loginAsPlatformAdmin } from "../support/api";
-import type { Session } from "../support/api";
-import { createTenantWithKey } from "../support/tenants";
-import type { CreatedTenant } from "../support/tenants";
+import { api, loginAsPlatformAdmin } from "./api";
+import type { Session } from "./api";
+import { createTenantWithKey } from "./tenants";
+import type { CreatedTenant } from "./tenants";
 
 export const PASSWORD = "a long enough password";
 
