@@ -6,7 +6,6 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Context, MiddlewareHandler } from "hono";
-import { audit } from "../audit/audit";
 import type { PlatformDb } from "../db/handles";
 import { platformDb } from "../db/handles";
 import { memberships, tenants, users } from "../db/platform.schema";
@@ -29,13 +28,12 @@ import {
 import { ensurePlatformAdmin, normalizeEmail } from "./bootstrap";
 import { acceptInvitation, lookupInvitation } from "../team/invitations";
 import { requireUser } from "./middleware";
-import { burnPasswordCheck, hashPassword, verifyPassword } from "./passwords";
+import { changePassword, checkCredentials } from "./accounts";
 import {
   SESSION_COOKIE,
   SESSION_TTL_SECONDS,
   createSession,
   deleteSession,
-  deleteUserSessions,
   readCookie,
   sessionCookie,
   sessionIdHash,
@@ -122,17 +120,13 @@ export const authRoutes = auth
       if (c.env.PLATFORM_ADMIN_EMAIL && normalizeEmail(c.env.PLATFORM_ADMIN_EMAIL) === email) {
         await ensurePlatformAdmin(c.env, db);
       }
-      const user = await db.query.users.findFirst({ where: eq(users.email, email) });
-      if (!user) await burnPasswordCheck(body.password);
-      const ok =
-        user !== undefined &&
-        user.status === "active" &&
-        (await verifyPassword(body.password, user.passwordHash));
-      if (!user || !ok) {
+      const checked = await checkCredentials(db, email, body.password);
+      if (!checked.ok) {
         await recordLoginFailure(db, keys);
         log("warn", "auth.login_failed", { requestId: c.get("requestId") });
-        throw new AppError(401, "invalid_credentials", "Email or password is wrong");
+        throw failureError(checked);
       }
+      const user = checked.value;
       await clearAccountFailures(db, keys);
       const session = await startSession(c, db, user.id);
       log("info", "auth.login", { requestId: c.get("requestId"), userId: user.id });
@@ -208,27 +202,17 @@ export const authRoutes = auth
       const principal = requireUser(c);
       const body = c.req.valid("json");
       const db = platformDb(c.env.PLATFORM_DB);
-      const user = await db.query.users.findFirst({ where: eq(users.id, principal.userId) });
-      if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash))) {
-        throw new AppError(400, "wrong_password", "currentPassword: is not your current password", [
-          { path: "currentPassword", message: "is not your current password" },
-        ]);
-      }
-      await db
-        .update(users)
-        .set({
-          passwordHash: await hashPassword(body.newPassword),
-          updatedAt: new Date().toISOString(),
-        })
-        .where(eq(users.id, user.id));
-      // Every other browser logged in with the old password is logged out; this one continues.
-      await deleteUserSessions(db, user.id);
-      const session = await startSession(c, db, user.id);
-      await audit(db, principal, {
-        action: "auth.password_change",
-        target: user.id,
-        requestId: c.get("requestId"),
-      });
+      const { userId } = unwrap(
+        await changePassword(
+          db,
+          principal,
+          body.currentPassword,
+          body.newPassword,
+          c.get("requestId"),
+        ),
+      );
+      // The batch ended every session of the account; this browser continues in a new one.
+      const session = await startSession(c, db, userId);
       return c.json(
         { ok: true as const, csrfToken: session.csrfToken, expiresAt: session.expiresAt },
         200,
