@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { updateCallerProfile } from "../../workers/callers/callers";
+import { tenantDbFromBinding } from "../../workers/db/handles";
 import { formatContextForAgent, getEnrichedContext } from "../../workers/memory/enriched-context";
 import { rememberFact } from "../../workers/memory/memories";
 import type { TenantContext } from "../../workers/tenancy/tenant-context";
@@ -72,22 +73,31 @@ describe("getEnrichedContext", () => {
   });
 
   it("returns what it has, marked partial, when the deadline passes", async () => {
-    // A database where the summaries query hangs for longer than the deadline.
+    // A database binding where the summaries query hangs for longer than the deadline; the
+    // context's drizzle handle is built on that same binding, so every statement goes through it.
+    const delayed = async <T>(run: () => Promise<T>): Promise<T> => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return run();
+    };
     const slow = {
       prepare(sql: string) {
         const statement = ctx.d1.prepare(sql);
         if (!sql.includes("call_summaries")) return statement;
         return {
-          bind: (...values: unknown[]) => ({
-            all: async () => {
-              await new Promise((resolve) => setTimeout(resolve, 300));
-              return statement.bind(...values).all();
-            },
-          }),
+          bind: (...values: unknown[]) => {
+            const bound = statement.bind(...values);
+            return {
+              all: () => delayed(() => bound.all()),
+              raw: () => delayed(() => bound.raw()),
+              first: () => delayed(() => bound.first()),
+              run: () => delayed(() => bound.run()),
+            };
+          },
         };
       },
     } as unknown as D1Database;
-    const e = await getEnrichedContext({ ...ctx, d1: slow }, phone, { deadlineMs: 40 });
+    const slowCtx = { ...ctx, d1: slow, db: tenantDbFromBinding(slow) };
+    const e = await getEnrichedContext(slowCtx, phone, { deadlineMs: 40 });
     expect(e).toMatchObject({ partial: true, missing: ["summaries"], recentSummaries: [] });
     expect(e.caller?.firstName).toBe("Dana");
     expect(formatContextForAgent(e)).toContain("summaries not loaded in time");

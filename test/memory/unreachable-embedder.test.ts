@@ -28,7 +28,7 @@ describe("memory when the embeddings host cannot be reached", () => {
   it("keeps the fact and logs memory.embed_failed, so the vector is backfilled later", async () => {
     overrideMemoryServices((c) => ({
       embedder,
-      vectors: new LocalVectorStore(c.d1, embedder.model),
+      vectors: new LocalVectorStore(c.db, embedder.model),
     }));
     const warn = vi.spyOn(console, "warn");
     const phone = uniquePhone();
@@ -47,7 +47,7 @@ describe("memory when the embeddings host cannot be reached", () => {
     await rememberFact(ctx, { phone, type: "vehicle", key: "car", value: "Drives a 2021 RAV4" });
     overrideMemoryServices((c) => ({
       embedder,
-      vectors: new LocalVectorStore(c.d1, embedder.model),
+      vectors: new LocalVectorStore(c.db, embedder.model),
     }));
     const { result, unhandled } = await unhandledRejectionsDuring(() =>
       searchMemories(ctx, { query: "RAV4", phone }),

@@ -15,7 +15,7 @@ const embedder = new LocalEmbedder();
 // Both implementations of the one interface, each over stores that two tenants share as
 // production does: one Vectorize index for all tenants, or each tenant's own D1.
 const implementations: [string, () => (ctx: TenantContext) => VectorStore][] = [
-  ["local", () => (ctx) => new LocalVectorStore(ctx.d1, embedder.model)],
+  ["local", () => (ctx) => new LocalVectorStore(ctx.db, embedder.model)],
   [
     "vectorize",
     () => {

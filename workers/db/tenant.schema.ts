@@ -4,7 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import {
-  blob,
+  customType,
   index,
   integer,
   primaryKey,
@@ -240,14 +240,31 @@ export const messages = sqliteTable(
   (t) => [index("messages_status").on(t.status, t.createdAt)],
 );
 
+/**
+ * A vector stored as Float32 little-endian bytes (DDL type `blob`). D1 is given a copy of the
+ * bytes as an ArrayBuffer and hands a blob back as an ArrayBuffer or an array of bytes.
+ */
+const float32Blob = customType<{ data: Float32Array; driverData: ArrayBuffer }>({
+  dataType: () => "blob",
+  toDriver: (vector) => new Float32Array(vector).buffer,
+  fromDriver: (value: unknown) => {
+    if (value instanceof ArrayBuffer) return new Float32Array(value.slice(0));
+    if (ArrayBuffer.isView(value))
+      return new Float32Array(
+        new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice().buffer,
+      );
+    if (Array.isArray(value)) return new Float32Array(Uint8Array.from(value as number[]).buffer);
+    return new Float32Array(0);
+  },
+});
+
 /** The local vector store: embeddings beside the memories they index (Vectorize in production). */
 export const memoryVectors = sqliteTable(
   "memory_vectors",
   {
     memoryId: integer("memory_id").primaryKey(),
     callerId: text("caller_id").notNull(),
-    /** Float32 little-endian bytes. */
-    embedding: blob("embedding", { mode: "buffer" }).notNull(),
+    embedding: float32Blob("embedding").notNull(),
     model: text("model").notNull(),
     dimensions: integer("dimensions").notNull(),
     updatedAt: text("updated_at").notNull().default(now),

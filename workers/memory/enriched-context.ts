@@ -5,12 +5,13 @@
  * deadline: when it passes, what has arrived is returned with `partial: true` and the parts
  * still missing named, so a slow database never holds up a greeting.
  */
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { z } from "zod";
+import { callSummaries, callers, memories, personalityAverages } from "../db/tenant.schema";
 import type { TenantContext } from "../tenancy/tenant-context";
 import { log } from "../observability/log";
 import { MemoryView } from "./memory.schema";
-import type { MemoryRow } from "./memories";
-import { MEMORY_COLUMNS, toMemoryView } from "./memories";
+import { toMemoryView } from "./memories";
 
 export const DEFAULT_CONTEXT_DEADLINE_MS = 250;
 const SALIENT_LIMIT = 12;
@@ -56,18 +57,6 @@ export const EnrichedContext = z
   .meta({ id: "EnrichedContext" });
 export type EnrichedContext = z.infer<typeof EnrichedContext>;
 
-interface CallerRowRaw {
-  id: string;
-  first_name: string | null;
-  last_name: string | null;
-  profile: string;
-  profile_template: string | null;
-  bio: string;
-  call_count: number;
-  last_call_at: string | null;
-  created_at: string;
-}
-
 const TYPE_WEIGHT: Record<string, number> = {
   open_item: 3,
   appointment: 2.5,
@@ -106,9 +95,6 @@ export async function getEnrichedContext(
 ): Promise<EnrichedContext> {
   const started = Date.now();
   const deadlineMs = options.deadlineMs ?? DEFAULT_CONTEXT_DEADLINE_MS;
-  // Raw statements on ctx.d1 (not drizzle): the deadline is specified by a test that slows
-  // one statement down, by SQL, at the D1 binding.
-  const callerIdOf = "(SELECT id FROM callers WHERE phone = ?)";
   const result: EnrichedContext = {
     phone,
     known: false,
@@ -124,64 +110,60 @@ export async function getEnrichedContext(
   };
   const done = new Set<ContextPart>();
 
+  const callerIdOf = ctx.db
+    .select({ id: callers.id })
+    .from(callers)
+    .where(eq(callers.phone, phone));
   const parts: Record<ContextPart, Promise<void>> = {
-    profile: ctx.d1
-      .prepare(
-        "SELECT id, first_name, last_name, profile, profile_template, bio, call_count, last_call_at, created_at FROM callers WHERE phone = ?",
-      )
-      .bind(phone)
-      .first<CallerRowRaw>()
+    profile: ctx.db
+      .select({
+        id: callers.id,
+        firstName: callers.firstName,
+        lastName: callers.lastName,
+        profile: callers.profile,
+        profileTemplate: callers.profileTemplate,
+        bio: callers.bio,
+        callCount: callers.callCount,
+        lastCallAt: callers.lastCallAt,
+        since: callers.createdAt,
+      })
+      .from(callers)
+      .where(eq(callers.phone, phone))
+      .get()
       .then((row) => {
         if (row) {
+          const { bio, profile, ...caller } = row;
           result.known = true;
-          result.bio = row.bio;
-          result.caller = {
-            id: row.id,
-            firstName: row.first_name,
-            lastName: row.last_name,
-            profile: parseProfile(row.profile),
-            profileTemplate: row.profile_template,
-            callCount: row.call_count,
-            lastCallAt: row.last_call_at,
-            since: row.created_at,
-          };
+          result.bio = bio;
+          result.caller = { ...caller, profile: parseProfile(profile) };
         }
         done.add("profile");
       }),
-    summaries: ctx.d1
-      .prepare(
-        `SELECT call_sid, summary, sentiment, method, created_at FROM call_summaries
-         WHERE caller_id = ${callerIdOf} ORDER BY created_at DESC LIMIT ?`,
-      )
-      .bind(phone, SUMMARY_LIMIT)
-      .all<{
-        call_sid: string;
-        summary: string;
-        sentiment: string | null;
-        method: string;
-        created_at: string;
-      }>()
+    summaries: ctx.db
+      .select({
+        callSid: callSummaries.callSid,
+        summary: callSummaries.summary,
+        sentiment: callSummaries.sentiment,
+        method: callSummaries.method,
+        at: callSummaries.createdAt,
+      })
+      .from(callSummaries)
+      .where(inArray(callSummaries.callerId, callerIdOf))
+      .orderBy(desc(callSummaries.createdAt))
+      .limit(SUMMARY_LIMIT)
       .then((rows) => {
-        result.recentSummaries = rows.results.map((r) => ({
-          callSid: r.call_sid,
-          summary: r.summary,
-          sentiment: r.sentiment,
-          method: r.method,
-          at: r.created_at,
-        }));
+        result.recentSummaries = rows;
         done.add("summaries");
       }),
-    memories: ctx.d1
-      .prepare(
-        `SELECT ${MEMORY_COLUMNS} FROM memories m
-         WHERE m.caller_id = ${callerIdOf} AND m.valid_to IS NULL
-         ORDER BY m.valid_from DESC LIMIT 200`,
-      )
-      .bind(phone)
-      .all<MemoryRow>()
+    memories: ctx.db
+      .select()
+      .from(memories)
+      .where(and(inArray(memories.callerId, callerIdOf), isNull(memories.validTo)))
+      .orderBy(desc(memories.validFrom))
+      .limit(200)
       .then((rows) => {
         const now = Date.now();
-        const current = rows.results.map(toMemoryView);
+        const current = rows.map(toMemoryView);
         result.openItems = current
           .filter((m) => m.type === "open_item")
           .map((m) => ({ key: m.key, text: m.value, since: m.validFrom }));
@@ -193,14 +175,16 @@ export async function getEnrichedContext(
           .map(({ m }) => m);
         done.add("memories");
       }),
-    personality: ctx.d1
-      .prepare(
-        `SELECT metric, average, samples FROM personality_averages WHERE caller_id = ${callerIdOf}`,
-      )
-      .bind(phone)
-      .all<{ metric: string; average: number; samples: number }>()
+    personality: ctx.db
+      .select({
+        metric: personalityAverages.metric,
+        average: personalityAverages.average,
+        samples: personalityAverages.samples,
+      })
+      .from(personalityAverages)
+      .where(inArray(personalityAverages.callerId, callerIdOf))
       .then((rows) => {
-        for (const r of rows.results)
+        for (const r of rows)
           result.personality[r.metric] = { average: r.average, samples: r.samples };
         done.add("personality");
       }),

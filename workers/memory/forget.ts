@@ -11,12 +11,14 @@
  * fails, nothing in the database is erased and the answer is an error, so forgetting again
  * finishes the job: the recording URLs are what tells us what to delete.
  */
+import { and, count, eq, inArray, isNotNull, or } from "drizzle-orm";
 import { z } from "zod";
 import type { CallSession } from "../../durable-objects/call-session/call-session.do";
 import type { Principal } from "../auth/principal";
 import { audit } from "../audit/audit";
 import { findCallerByPhone } from "../callers/callers";
 import { platformDb } from "../db/handles";
+import * as tables from "../db/tenant.schema";
 import type { Env } from "../env";
 import { sha256Hex } from "../lib/crypto";
 import type { Result } from "../lib/result";
@@ -81,6 +83,18 @@ export interface ForgetOutside {
   twilio?: () => Promise<TwilioRestClient>;
 }
 
+/** The calls of this caller: by caller row, or by number (a call can predate its caller row). */
+function ofCaller(callerId: string, phone: string) {
+  return or(eq(tables.calls.callerId, callerId), eq(tables.calls.fromNumber, phone));
+}
+
+function callsOf(ctx: TenantContext, callerId: string, phone: string) {
+  return ctx.db
+    .select({ callSid: tables.calls.callSid })
+    .from(tables.calls)
+    .where(ofCaller(callerId, phone));
+}
+
 const RECORDING_SID = /\/Recordings\/(RE[0-9a-fA-F]{32})/;
 
 async function forgetOutside(
@@ -89,19 +103,28 @@ async function forgetOutside(
   callerId: string,
   outside: ForgetOutside,
 ): Promise<Result<{ callObjects: number; recordings: number }>> {
-  const callsOf = "(SELECT call_sid FROM calls WHERE caller_id = ?1 OR from_number = ?2)";
-  const [calls, recorded] = await ctx.d1.batch<{ call_sid?: string; recording_url?: string }>([
-    ctx.d1.prepare(`SELECT call_sid FROM calls WHERE call_sid IN ${callsOf}`).bind(callerId, phone),
-    ctx.d1
-      .prepare(
-        `SELECT recording_url FROM messages WHERE recording_url IS NOT NULL
-           AND (caller_id = ?1 OR callback_number = ?2 OR call_sid IN ${callsOf})`,
-      )
-      .bind(callerId, phone),
+  const [calls, recorded] = await ctx.db.batch([
+    ctx.db
+      .select({ callSid: tables.calls.callSid })
+      .from(tables.calls)
+      .where(ofCaller(callerId, phone)),
+    ctx.db
+      .select({ recordingUrl: tables.messages.recordingUrl })
+      .from(tables.messages)
+      .where(
+        and(
+          isNotNull(tables.messages.recordingUrl),
+          or(
+            eq(tables.messages.callerId, callerId),
+            eq(tables.messages.callbackNumber, phone),
+            inArray(tables.messages.callSid, callsOf(ctx, callerId, phone)),
+          ),
+        ),
+      ),
   ]);
   let recordings = 0;
-  const sids = (recorded?.results ?? []).flatMap((r) => {
-    const sid = RECORDING_SID.exec(r.recording_url ?? "")?.[1];
+  const sids = recorded.flatMap((r) => {
+    const sid = RECORDING_SID.exec(r.recordingUrl ?? "")?.[1];
     return sid ? [sid] : [];
   });
   if (sids.length > 0 && outside.twilio) {
@@ -120,10 +143,8 @@ async function forgetOutside(
   const namespace = outside.callSessions;
   if (namespace) {
     const answers = await Promise.all(
-      (calls?.results ?? []).flatMap((r) =>
-        r.call_sid
-          ? [namespace.get(namespace.idFromName(r.call_sid)).forgetCaller(ctx.tenantId, phone)]
-          : [],
+      calls.map((r) =>
+        namespace.get(namespace.idFromName(r.callSid)).forgetCaller(ctx.tenantId, phone),
       ),
     );
     callObjects = answers.filter((a) => a.held && a.cleared).length;
@@ -139,51 +160,76 @@ export async function forgetCaller(
   const erasedAt = new Date().toISOString();
   const caller = await findCallerByPhone(ctx, phone);
   // Calls can exist without a caller row (a call that failed before the caller was created).
-  const callsOf = "(SELECT call_sid FROM calls WHERE caller_id = ?1 OR from_number = ?2)";
   const callerId = caller?.id ?? "";
   const away = await forgetOutside(ctx, phone, callerId, outside);
   if (!away.ok) return away;
   const vectors = caller ? await memoryServices(ctx).vectors.deleteByCaller(caller.id) : 0;
 
-  const steps: [keyof ErasedCounts | null, string][] = [
-    ["memories", "DELETE FROM memories WHERE caller_id = ?1"],
-    [null, "DELETE FROM memory_vectors WHERE caller_id = ?1"],
-    ["transcriptTurns", `DELETE FROM transcript_turns WHERE call_sid IN ${callsOf}`],
-    ["summaries", `DELETE FROM call_summaries WHERE caller_id = ?1 OR call_sid IN ${callsOf}`],
-    ["personalityMetrics", "DELETE FROM personality_metrics WHERE caller_id = ?1"],
-    ["personalityAverages", "DELETE FROM personality_averages WHERE caller_id = ?1"],
-    [
-      "messages",
-      `DELETE FROM messages WHERE caller_id = ?1 OR callback_number = ?2 OR call_sid IN ${callsOf}`,
-    ],
-    [
-      "leadEvents",
-      "DELETE FROM lead_events WHERE lead_id IN (SELECT id FROM leads WHERE caller_id = ?1 OR phone = ?2)",
-    ],
-    ["leads", "DELETE FROM leads WHERE caller_id = ?1 OR phone = ?2"],
-    // Texts about the caller's calls, and any text to the caller themselves.
-    ["smsOutbox", `DELETE FROM sms_outbox WHERE call_sid IN ${callsOf} OR to_number = ?2`],
-    ["postCallJobs", `DELETE FROM post_call_jobs WHERE call_sid IN ${callsOf}`],
-    ["calls", "DELETE FROM calls WHERE caller_id = ?1 OR from_number = ?2"],
-    ["caller", "DELETE FROM callers WHERE id = ?1"],
-  ];
-  // D1 counts the FTS trigger's writes in `changes`, so memories are counted in the same transaction.
-  const countMemories = ctx.d1
-    .prepare("SELECT COUNT(*) AS n FROM memories WHERE caller_id = ?1")
-    .bind(callerId);
-  const [counted, ...results] = await ctx.d1.batch<{ n: number }>([
-    countMemories,
-    ...steps.map(([, sql]) =>
-      sql.includes("?2")
-        ? ctx.d1.prepare(sql).bind(callerId, phone)
-        : ctx.d1.prepare(sql).bind(callerId),
+  const t = tables;
+  const db = ctx.db;
+  const theirCalls = callsOf(ctx, callerId, phone);
+  const [counted, ...deleted] = await db.batch([
+    // D1 counts the FTS trigger's writes in `changes`, so memories are counted, in the same
+    // transaction, before they are deleted.
+    db.select({ n: count() }).from(t.memories).where(eq(t.memories.callerId, callerId)),
+    db.delete(t.memories).where(eq(t.memories.callerId, callerId)),
+    db.delete(t.memoryVectors).where(eq(t.memoryVectors.callerId, callerId)),
+    db.delete(t.transcriptTurns).where(inArray(t.transcriptTurns.callSid, theirCalls)),
+    db
+      .delete(t.callSummaries)
+      .where(
+        or(eq(t.callSummaries.callerId, callerId), inArray(t.callSummaries.callSid, theirCalls)),
+      ),
+    db.delete(t.personalityMetrics).where(eq(t.personalityMetrics.callerId, callerId)),
+    db.delete(t.personalityAverages).where(eq(t.personalityAverages.callerId, callerId)),
+    db
+      .delete(t.messages)
+      .where(
+        or(
+          eq(t.messages.callerId, callerId),
+          eq(t.messages.callbackNumber, phone),
+          inArray(t.messages.callSid, theirCalls),
+        ),
+      ),
+    db.delete(t.leadEvents).where(
+      inArray(
+        t.leadEvents.leadId,
+        db
+          .select({ id: t.leads.id })
+          .from(t.leads)
+          .where(or(eq(t.leads.callerId, callerId), eq(t.leads.phone, phone))),
+      ),
     ),
+    db.delete(t.leads).where(or(eq(t.leads.callerId, callerId), eq(t.leads.phone, phone))),
+    // Texts about the caller's calls, and any text to the caller themselves.
+    db
+      .delete(t.smsOutbox)
+      .where(or(inArray(t.smsOutbox.callSid, theirCalls), eq(t.smsOutbox.toNumber, phone))),
+    db.delete(t.postCallJobs).where(inArray(t.postCallJobs.callSid, theirCalls)),
+    db.delete(t.calls).where(ofCaller(callerId, phone)),
+    db.delete(t.callers).where(eq(t.callers.id, callerId)),
   ]);
+  // The memory_vectors rows were counted by the vector store (`vectors`) before this batch.
+  const counts: (keyof ErasedCounts | null)[] = [
+    null,
+    null,
+    "transcriptTurns",
+    "summaries",
+    "personalityMetrics",
+    "personalityAverages",
+    "messages",
+    "leadEvents",
+    "leads",
+    "smsOutbox",
+    "postCallJobs",
+    "calls",
+    "caller",
+  ];
   const erased: ErasedCounts = { ...zero, ...away.value, vectors };
-  steps.forEach(([name], i) => {
-    if (name && name !== "memories") erased[name] += results[i]?.meta.changes ?? 0;
+  counts.forEach((name, i) => {
+    if (name) erased[name] += deleted[i]?.meta.changes ?? 0;
   });
-  erased.memories = counted?.results[0]?.n ?? 0;
+  erased.memories = counted[0]?.n ?? 0;
   return ok({ phone, known: caller !== null, erased, erasedAt });
 }
 

@@ -18,16 +18,6 @@ import { memoryServices } from "./services";
 /** A memory row as drizzle reads it. */
 export type MemoryRow = typeof memories.$inferSelect;
 
-/**
- * The columns of `memories m` named as `MemoryRow`'s fields, for the raw FTS5 statements of
- * search.ts (drizzle cannot join a virtual table).
- */
-export const MEMORY_COLUMNS =
-  'm.id, m.caller_id AS "callerId", m.type, m.key, m.value, m.source_call_sid AS "sourceCallSid", ' +
-  'm.source_turn AS "sourceTurn", m.confidence, m.observed_at AS "observedAt", ' +
-  'm.valid_from AS "validFrom", m.valid_to AS "validTo", m.superseded_by AS "supersededBy", ' +
-  'm.created_at AS "createdAt"';
-
 export function toMemoryView(row: MemoryRow): MemoryView {
   return {
     id: row.id,

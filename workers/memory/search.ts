@@ -6,14 +6,18 @@
  * fused with reciprocal rank fusion (score = Σ 1 / (60 + rank)), which needs no score
  * calibration between BM25 and cosine. Only current facts unless `includeHistory`.
  */
+import type { SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lte } from "drizzle-orm";
 import { findCallerByPhone } from "../callers/callers";
+import { memoriesMatching } from "../db/tenant-raw-sql";
+import { memories } from "../db/tenant.schema";
 import { log } from "../observability/log";
 import type { TenantContext } from "../tenancy/tenant-context";
 import { STOPWORDS, synonymsOf, words } from "./embedder";
 import type { MemoryHit } from "./memory.schema";
 import { SearchMemoriesInput } from "./memory.schema";
 import type { MemoryRow } from "./memories";
-import { MEMORY_COLUMNS, ensureVectors, toMemoryView } from "./memories";
+import { ensureVectors, toMemoryView } from "./memories";
 import { memoryServices } from "./services";
 
 const RRF_K = 60;
@@ -39,61 +43,36 @@ export function ftsQuery(text: string): string | null {
     .join(" OR ");
 }
 
-interface Filters {
-  sql: string[];
-  binds: (string | number)[];
-}
-
+/** The conditions both legs apply to the memory rows (undefined: none). */
 function filtersFor(
   callerId: string | null,
   input: { types?: string[]; since?: string; until?: string; includeHistory?: boolean },
-): Filters {
-  const sql: string[] = [];
-  const binds: (string | number)[] = [];
-  if (callerId) {
-    sql.push("m.caller_id = ?");
-    binds.push(callerId);
-  }
-  if (!input.includeHistory) sql.push("m.valid_to IS NULL");
-  if (input.types && input.types.length > 0) {
-    sql.push(`m.type IN (${input.types.map(() => "?").join(",")})`);
-    binds.push(...input.types);
-  }
-  if (input.since) {
-    sql.push("m.valid_from >= ?");
-    binds.push(new Date(input.since).toISOString());
-  }
-  if (input.until) {
-    sql.push("m.valid_from <= ?");
-    binds.push(new Date(input.until).toISOString());
-  }
-  return { sql, binds };
+): SQL | undefined {
+  return and(
+    callerId ? eq(memories.callerId, callerId) : undefined,
+    input.includeHistory ? undefined : isNull(memories.validTo),
+    input.types && input.types.length > 0 ? inArray(memories.type, input.types) : undefined,
+    input.since ? gte(memories.validFrom, new Date(input.since).toISOString()) : undefined,
+    input.until ? lte(memories.validFrom, new Date(input.until).toISOString()) : undefined,
+  );
 }
 
 async function keywordLeg(
   ctx: TenantContext,
   query: string,
-  filters: Filters,
+  filters: SQL | undefined,
   limit: number,
 ): Promise<MemoryRow[]> {
   const match = ftsQuery(query);
   if (!match) return [];
-  const rows = await ctx.d1
-    .prepare(
-      `SELECT ${MEMORY_COLUMNS} FROM memories_fts f JOIN memories m ON m.id = f.rowid
-       WHERE memories_fts MATCH ? ${filters.sql.map((s) => `AND ${s}`).join(" ")}
-       ORDER BY bm25(memories_fts), m.id DESC LIMIT ?`,
-    )
-    .bind(match, ...filters.binds, limit)
-    .all<MemoryRow>();
-  return rows.results;
+  return memoriesMatching(ctx.db, match, filters, limit);
 }
 
 async function vectorLeg(
   ctx: TenantContext,
   query: string,
   callerId: string | null,
-  filters: Filters,
+  filters: SQL | undefined,
   limit: number,
 ): Promise<MemoryRow[]> {
   const { embedder, vectors } = memoryServices(ctx);
@@ -106,14 +85,11 @@ async function vectorLeg(
   ).filter((m) => m.score >= MIN_VECTOR_SCORE);
   if (matches.length === 0) return [];
   const ids = matches.map((m) => m.memoryId);
-  const rows = await ctx.d1
-    .prepare(
-      `SELECT ${MEMORY_COLUMNS} FROM memories m
-       WHERE m.id IN (${ids.map(() => "?").join(",")}) ${filters.sql.map((s) => `AND ${s}`).join(" ")}`,
-    )
-    .bind(...ids, ...filters.binds)
-    .all<MemoryRow>();
-  const byId = new Map(rows.results.map((r) => [r.id, r]));
+  const rows = await ctx.db
+    .select()
+    .from(memories)
+    .where(and(inArray(memories.id, ids), filters));
+  const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const row = byId.get(id);
     return row ? [row] : [];

@@ -62,7 +62,7 @@ export function memoryServices(ctx: TenantContext): MemoryServices {
   if (cached) return cached;
   const vectors: VectorStore = platformEnv.VECTORIZE
     ? new VectorizeStore(platformEnv.VECTORIZE, ctx, embedder.model)
-    : new LocalVectorStore(ctx.d1, embedder.model);
+    : new LocalVectorStore(ctx.db, embedder.model);
   const services = { embedder, vectors };
   cache.set(ctx, services);
   return services;

@@ -7,6 +7,9 @@
  * The interface speaks in memory ids (the integer rowid of `memories`, unique only within one
  * tenant's database); VectorizeStore turns them into index-wide ids (see `vectorId`).
  */
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
+import type { TenantDb } from "../db/handles";
+import { memories, memoryVectors } from "../db/tenant.schema";
 import type { TenantContext } from "../tenancy/tenant-context";
 import { dot } from "./embedder";
 
@@ -41,21 +44,6 @@ export interface VectorStore {
 /** Tenant-wide local queries scan at most this many of the newest vectors (local dev only). */
 export const LOCAL_TENANT_SCAN_LIMIT = 20_000;
 
-function toBytes(vector: Float32Array): ArrayBuffer {
-  const copy = new Float32Array(vector);
-  return copy.buffer;
-}
-
-function fromBytes(value: unknown): Float32Array | null {
-  if (value instanceof ArrayBuffer) return new Float32Array(value.slice(0));
-  if (ArrayBuffer.isView(value)) {
-    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice();
-    return new Float32Array(bytes.buffer);
-  }
-  if (Array.isArray(value)) return new Float32Array(Uint8Array.from(value as number[]).buffer);
-  return null;
-}
-
 function topK(matches: VectorMatch[], k: number): VectorMatch[] {
   return matches.sort((a, b) => b.score - a.score).slice(0, k);
 }
@@ -63,47 +51,52 @@ function topK(matches: VectorMatch[], k: number): VectorMatch[] {
 export class LocalVectorStore implements VectorStore {
   readonly kind = "local";
   constructor(
-    private readonly d1: D1Database,
+    private readonly db: TenantDb,
     private readonly model: string,
   ) {}
 
   async upsert(records: VectorRecord[]): Promise<void> {
-    if (records.length === 0) return;
     const now = new Date().toISOString();
-    const statements = records.map((r) =>
-      this.d1
-        .prepare(
-          `INSERT INTO memory_vectors (memory_id, caller_id, embedding, model, dimensions, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT(memory_id) DO UPDATE SET caller_id = excluded.caller_id,
-             embedding = excluded.embedding, model = excluded.model,
-             dimensions = excluded.dimensions, updated_at = excluded.updated_at`,
-        )
-        .bind(r.memoryId, r.callerId, toBytes(r.values), this.model, r.values.length, now),
-    );
-    for (let i = 0; i < statements.length; i += 50)
-      await this.d1.batch(statements.slice(i, i + 50));
+    const rows = records.map((r) => ({
+      memoryId: r.memoryId,
+      callerId: r.callerId,
+      embedding: r.values,
+      model: this.model,
+      dimensions: r.values.length,
+      updatedAt: now,
+    }));
+    for (let i = 0; i < rows.length; i += 50) {
+      const [first, ...rest] = rows
+        .slice(i, i + 50)
+        .map((row) =>
+          this.db
+            .insert(memoryVectors)
+            .values(row)
+            .onConflictDoUpdate({ target: memoryVectors.memoryId, set: row }),
+        );
+      if (first) await this.db.batch([first, ...rest]);
+    }
   }
 
   async query(vector: Float32Array, options: VectorQuery): Promise<VectorMatch[]> {
+    const columns = { memoryId: memoryVectors.memoryId, embedding: memoryVectors.embedding };
     const rows = options.callerId
-      ? await this.d1
-          .prepare(
-            "SELECT memory_id, embedding FROM memory_vectors WHERE caller_id = ? AND model = ?",
+      ? await this.db
+          .select(columns)
+          .from(memoryVectors)
+          .where(
+            and(eq(memoryVectors.callerId, options.callerId), eq(memoryVectors.model, this.model)),
           )
-          .bind(options.callerId, this.model)
-          .all<{ memory_id: number; embedding: unknown }>()
-      : await this.d1
-          .prepare(
-            "SELECT memory_id, embedding FROM memory_vectors WHERE model = ? ORDER BY memory_id DESC LIMIT ?",
-          )
-          .bind(this.model, LOCAL_TENANT_SCAN_LIMIT)
-          .all<{ memory_id: number; embedding: unknown }>();
+      : await this.db
+          .select(columns)
+          .from(memoryVectors)
+          .where(eq(memoryVectors.model, this.model))
+          .orderBy(desc(memoryVectors.memoryId))
+          .limit(LOCAL_TENANT_SCAN_LIMIT);
     const matches: VectorMatch[] = [];
-    for (const row of rows.results) {
-      const stored = fromBytes(row.embedding);
-      if (!stored || stored.length !== vector.length) continue;
-      matches.push({ memoryId: row.memory_id, score: dot(vector, stored) });
+    for (const row of rows) {
+      if (row.embedding.length !== vector.length) continue;
+      matches.push({ memoryId: row.memoryId, score: dot(vector, row.embedding) });
     }
     return topK(matches, options.topK);
   }
@@ -112,36 +105,31 @@ export class LocalVectorStore implements VectorStore {
     let deleted = 0;
     for (let i = 0; i < memoryIds.length; i += 90) {
       const chunk = memoryIds.slice(i, i + 90);
-      const res = await this.d1
-        .prepare(
-          `DELETE FROM memory_vectors WHERE memory_id IN (${chunk.map(() => "?").join(",")})`,
-        )
-        .bind(...chunk)
-        .run();
+      const res = await this.db.delete(memoryVectors).where(inArray(memoryVectors.memoryId, chunk));
       deleted += res.meta.changes;
     }
     return deleted;
   }
 
   async deleteByCaller(callerId: string): Promise<number> {
-    const res = await this.d1
-      .prepare("DELETE FROM memory_vectors WHERE caller_id = ?")
-      .bind(callerId)
-      .run();
+    const res = await this.db.delete(memoryVectors).where(eq(memoryVectors.callerId, callerId));
     return res.meta.changes;
   }
 
   async missing(callerId: string | null, limit: number): Promise<number[]> {
-    const rows = await this.d1
-      .prepare(
-        `SELECT m.id FROM memories m
-         LEFT JOIN memory_vectors v ON v.memory_id = m.id AND v.model = ?
-         WHERE v.memory_id IS NULL ${callerId ? "AND m.caller_id = ?" : ""}
-         ORDER BY m.id DESC LIMIT ?`,
+    const rows = await this.db
+      .select({ id: memories.id })
+      .from(memories)
+      .leftJoin(
+        memoryVectors,
+        and(eq(memoryVectors.memoryId, memories.id), eq(memoryVectors.model, this.model)),
       )
-      .bind(...(callerId ? [this.model, callerId, limit] : [this.model, limit]))
-      .all<{ id: number }>();
-    return rows.results.map((r) => r.id);
+      .where(
+        and(isNull(memoryVectors.memoryId), callerId ? eq(memories.callerId, callerId) : undefined),
+      )
+      .orderBy(desc(memories.id))
+      .limit(limit);
+    return rows.map((r) => r.id);
   }
 }
 
@@ -174,12 +162,12 @@ export class VectorizeStore implements VectorStore {
   readonly #prefix: string;
   constructor(
     private readonly index: VectorizeLike,
-    private readonly ctx: Pick<TenantContext, "vectorNamespace" | "d1">,
+    private readonly ctx: Pick<TenantContext, "vectorNamespace" | "db">,
     model: string,
   ) {
     // "v2": markers of the bare-rowid ids (which collided across tenants) no longer count, so
     // `missing` reports those memories and search re-embeds them under tenant-prefixed ids.
-    this.#markers = new LocalVectorStore(ctx.d1, `vectorize:v2:${model}`);
+    this.#markers = new LocalVectorStore(ctx.db, `vectorize:v2:${model}`);
     this.#prefix = `${ctx.vectorNamespace}:`;
   }
 
@@ -235,11 +223,11 @@ export class VectorizeStore implements VectorStore {
   }
 
   async deleteByCaller(callerId: string): Promise<number> {
-    const rows = await this.ctx.d1
-      .prepare("SELECT id FROM memories WHERE caller_id = ?")
-      .bind(callerId)
-      .all<{ id: number }>();
-    const deleted = await this.deleteByIds(rows.results.map((r) => r.id));
+    const rows = await this.ctx.db
+      .select({ id: memories.id })
+      .from(memories)
+      .where(eq(memories.callerId, callerId));
+    const deleted = await this.deleteByIds(rows.map((r) => r.id));
     await this.#markers.deleteByCaller(callerId);
     return deleted;
   }
