@@ -78,11 +78,6 @@ export function readCookie(header: string | undefined | null, name: string): str
   return null;
 }
 
-/** Ends every session of a user (password change or reset, account removal). */
-export async function deleteUserSessions(db: PlatformDb, userId: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.userId, userId));
-}
-
 /** The hash under which a presented session token would be stored. */
 export function sessionIdHash(token: string): Promise<string> {
   return sha256Hex(token);
